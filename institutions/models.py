@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# Top-level paths of the portal itself; a municipality cannot take one as its slug.
+RESERVED_SLUGS = frozenset(
+    {"admin", "login", "logout", "health", "i18n", "password-reset", "set-password", "static"}
+)
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("Šis adreses saīsinājums ir rezervēts."), code="reserved")
+
+
+class Municipality(models.Model):
+    """The tenant: one Latvian municipality and everything it plans and reports."""
+
+    name = models.CharField(_("nosaukums"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("saīsinājums adresē"),
+        max_length=60,
+        unique=True,
+        validators=[validate_slug_not_reserved],
+        help_text=_("Parādās adresē: /smiltene/…"),
+    )
+    created_at = models.DateTimeField(_("izveidota"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pašvaldība")
+        verbose_name_plural = _("pašvaldības")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("municipality-home", kwargs={"municipality": self.slug})
+
+
+class TenantQuerySet(models.QuerySet):
+    """Every tenant-owned model's manager starts from here: fetch within one municipality."""
+
+    def for_municipality(self, municipality: Municipality) -> TenantQuerySet:
+        return self.filter(municipality=municipality)
+
+
+class InstitutionKind(models.TextChoices):
+    EDUCATION_BOARD = "education_board", _("Izglītības pārvalde")
+    GENERAL_SCHOOL = "general_school", _("Vispārējās izglītības iestāde")
+    PRESCHOOL = "preschool", _("Pirmsskolas izglītības iestāde")
+    VOCATIONAL_SCHOOL = "vocational_school", _("Profesionālās izglītības iestāde")
+    SPECIAL_SCHOOL = "special_school", _("Speciālās izglītības iestāde")
+    INTEREST_EDUCATION = "interest_education", _("Interešu izglītības iestāde")
+    YOUTH_CENTRE = "youth_centre", _("Jauniešu centrs")
+    SOCIAL_SERVICE = "social_service", _("Sociālais dienests")
+    MUNICIPAL_POLICE = "municipal_police", _("Pašvaldības policija")
+    STATE_POLICE = "state_police", _("Valsts policija")
+    ORPHANS_COURT = "orphans_court", _("Bāriņtiesa")
+    ADMINISTRATIVE_COMMISSION = "administrative_commission", _("Administratīvā komisija")
+    FAMILY_SUPPORT_CENTRE = "family_support_centre", _("Ģimenes atbalsta centrs")
+    NGO = "ngo", _("Nevalstiskā organizācija")
+    LIBRARY = "library", _("Bibliotēka")
+    MUNICIPALITY = "municipality", _("Pašvaldība vai tās struktūrvienība")
+    OTHER = "other", _("Cita institūcija")
+
+
+# Kinds that run lessons and so report pupils' progress each semester.
+SCHOOL_KINDS = frozenset(
+    {
+        InstitutionKind.GENERAL_SCHOOL,
+        InstitutionKind.PRESCHOOL,
+        InstitutionKind.VOCATIONAL_SCHOOL,
+        InstitutionKind.SPECIAL_SCHOOL,
+        InstitutionKind.INTEREST_EDUCATION,
+    }
+)
+
+
+class Institution(models.Model):
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="institutions",
+        verbose_name=_("pašvaldība"),
+    )
+    name = models.CharField(_("nosaukums"), max_length=300)
+    abbreviation = models.CharField(_("saīsinājums"), max_length=100, blank=True)
+    kind = models.CharField(
+        _("veids"), max_length=40, choices=InstitutionKind.choices, default=InstitutionKind.OTHER
+    )
+    is_active = models.BooleanField(
+        _("darbojas"),
+        default=True,
+        help_text=_("Slēgtu iestādi saglabā vēsturei, bet tai vairs neuzdod atskaites."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("izveidota"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mainīta"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("iestāde")
+        verbose_name_plural = _("iestādes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="institution_name_unique_in_municipality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    BOARD_ADMIN = "board_admin", _("Pārvaldes administrators")
+    BOARD_EDITOR = "board_editor", _("Pārvaldes redaktors")
+    REPORTER = "reporter", _("Iestādes atskaitītājs")
+    LEADERSHIP = "leadership", _("Pašvaldības vadība")
+
+
+class Membership(models.Model):
+    """A person's role in one municipality; a reporter's is tied to one institution."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("lietotājs"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("pašvaldība"),
+    )
+    role = models.CharField(_("loma"), max_length=20, choices=Role.choices)
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("iestāde"),
+    )
+    is_active = models.BooleanField(_("aktīva"), default=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uzaicināja"),
+    )
+    created_at = models.DateTimeField(_("izveidota"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dalība")
+        verbose_name_plural = _("dalības")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role=Role.REPORTER) & Q(institution__isnull=False))
+                | (~Q(role=Role.REPORTER) & Q(institution__isnull=True)),
+                name="membership_reporter_has_institution",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "municipality", "role", "institution"],
+                name="membership_unique_with_institution",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "municipality", "role"],
+                condition=Q(institution__isnull=True),
+                name="membership_unique_without_institution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.user} · {self.municipality} · {self.get_role_display()}"
+        if self.institution_id:
+            label += f" · {self.institution}"
+        return label

@@ -1,0 +1,119 @@
+"""Who may do what. Roles are data (``Membership.role``); capabilities are named here, once.
+
+Views declare the capability they need with ``@tenant_view("plan.edit")``; templates ask
+``{% if "plan.edit" in request.capabilities %}``. A user without a membership in the
+municipality of the URL gets 404, exactly as for a page that does not exist (we never reveal
+which municipalities exist); a member without the capability gets 403.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .models import Institution, Membership, Municipality, Role
+
+# Read the municipality's pages (home, institution list).
+MUNICIPALITY_READ = "municipality.read"
+# Read the plan, the dashboard and the reports.
+PLAN_READ = "plan.read"
+PLAN_EDIT = "plan.edit"
+REPORT_READ = "report.read"
+REPORT_SUBMIT = "report.submit"
+REPORT_REVIEW = "report.review"
+INSTITUTIONS_MANAGE = "institutions.manage"
+USERS_MANAGE = "users.manage"
+
+ALL_CAPABILITIES = frozenset(
+    {
+        MUNICIPALITY_READ,
+        PLAN_READ,
+        PLAN_EDIT,
+        REPORT_READ,
+        REPORT_SUBMIT,
+        REPORT_REVIEW,
+        INSTITUTIONS_MANAGE,
+        USERS_MANAGE,
+    }
+)
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.BOARD_ADMIN: ALL_CAPABILITIES,
+    Role.BOARD_EDITOR: frozenset(
+        {MUNICIPALITY_READ, PLAN_READ, PLAN_EDIT, REPORT_READ, REPORT_REVIEW}
+    ),
+    Role.REPORTER: frozenset({MUNICIPALITY_READ, PLAN_READ, REPORT_SUBMIT}),
+    Role.LEADERSHIP: frozenset({MUNICIPALITY_READ, PLAN_READ, REPORT_READ}),
+}
+
+
+def capabilities_for(memberships: Iterable[Membership]) -> frozenset[str]:
+    caps: set[str] = set()
+    for membership in memberships:
+        caps |= ROLE_CAPABILITIES[membership.role]
+    return frozenset(caps)
+
+
+def reporting_institution_ids(memberships: Iterable[Membership]) -> frozenset[int]:
+    return frozenset(
+        m.institution_id
+        for m in memberships
+        if m.role == Role.REPORTER and m.institution_id is not None
+    )
+
+
+def can_report_for(memberships: Iterable[Membership], institution: Institution) -> bool:
+    """A reporter reports only for the institutions of their own memberships."""
+    memberships = list(memberships)
+    if not memberships or institution.municipality_id != memberships[0].municipality_id:
+        return False
+    return institution.pk in reporting_institution_ids(memberships)
+
+
+def active_memberships(user: Any, municipality: Municipality) -> list[Membership]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return list(
+        Membership.objects.filter(user=user, municipality=municipality, is_active=True)
+        .select_related("institution")
+        .order_by("role", "institution__name")
+    )
+
+
+def tenant_view(capability: str | None = MUNICIPALITY_READ) -> Callable:
+    """Resolve the municipality of the URL once and check the capability.
+
+    Sets ``request.municipality``, ``request.memberships`` and ``request.capabilities``
+    and calls the view without the ``municipality`` slug.
+    """
+    if capability is not None and capability not in ALL_CAPABILITIES:
+        raise ValueError(f"Unknown capability {capability!r}")
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, municipality: str, **kwargs: Any):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            try:
+                tenant = Municipality.objects.get(slug=municipality)
+            except Municipality.DoesNotExist:
+                raise Http404 from None
+            memberships = active_memberships(request.user, tenant)
+            if not memberships:
+                raise Http404
+            request.municipality = tenant
+            request.memberships = memberships
+            request.capabilities = capabilities_for(memberships)
+            if capability is not None and capability not in request.capabilities:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.required_capability = capability  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

@@ -1,0 +1,193 @@
+"""Writes for municipalities, institutions and memberships. Views and commands call these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
+
+from .models import Institution, Membership, Municipality, Role
+
+User = get_user_model()
+
+
+class ConflictError(Exception):
+    """Someone else saved the object after this form was loaded."""
+
+
+STALE_MESSAGE = gettext_lazy(
+    "Kamēr jūs labojāt, kāds cits šo ierakstu jau saglabāja. Jūsu izmaiņas nav saglabātas: "
+    "atveriet ierakstu no jauna, lai redzētu jaunāko versiju."
+)
+
+
+@transaction.atomic
+def institution_create(
+    *,
+    actor: AbstractBaseUser,
+    municipality: Municipality,
+    name: str,
+    kind: str,
+    abbreviation: str = "",
+) -> Institution:
+    institution = Institution(
+        municipality=municipality, name=name.strip(), kind=kind, abbreviation=abbreviation.strip()
+    )
+    institution._history_user = actor
+    institution.full_clean()
+    institution.save()
+    return institution
+
+
+@transaction.atomic
+def institution_update(
+    *,
+    actor: AbstractBaseUser,
+    institution: Institution,
+    loaded_version: int,
+    name: str,
+    kind: str,
+    abbreviation: str,
+    is_active: bool,
+) -> Institution:
+    """Save the edit only if nobody saved the institution since ``loaded_version`` was read."""
+    updated = Institution.objects.filter(pk=institution.pk, version=loaded_version).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        raise ConflictError(STALE_MESSAGE)
+    institution.refresh_from_db()
+    institution.name = name.strip()
+    institution.kind = kind
+    institution.abbreviation = abbreviation.strip()
+    institution.is_active = is_active
+    institution._history_user = actor
+    institution.full_clean()
+    institution.save()
+    return institution
+
+
+@dataclass(frozen=True)
+class Invitation:
+    membership: Membership
+    user_created: bool
+
+
+def _set_password_link(user: AbstractBaseUser) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return f"{settings.SITE_URL}{path}"
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    actor: AbstractBaseUser,
+    municipality: Municipality,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    institution: Institution | None,
+) -> Invitation:
+    """Give a person a role in the municipality and e-mail them how to log in.
+
+    A new person gets an account without a password and a link to set one; a person who
+    already has an account (in another municipality, say) gets the new role and a note.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    if role == Role.REPORTER and institution is None:
+        raise ValidationError(
+            _("Iestādes atskaitītājam jānorāda iestāde."), code="institution_required"
+        )
+    if role != Role.REPORTER:
+        institution = None
+    if institution is not None and institution.municipality_id != municipality.pk:
+        raise ValidationError(_("Iestāde nav atrasta."), code="institution_foreign")
+
+    user = User.objects.filter(email__iexact=email).first()
+    user_created = user is None
+    if user is None:
+        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+
+    membership = Membership.objects.filter(
+        user=user, municipality=municipality, role=role, institution=institution
+    ).first()
+    if membership is not None and membership.is_active:
+        raise ValidationError(_("Šai personai šī loma jau ir."), code="duplicate_membership")
+    if membership is None:
+        membership = Membership(
+            user=user,
+            municipality=municipality,
+            role=role,
+            institution=institution,
+            invited_by=actor,
+        )
+    membership.is_active = True
+    membership._history_user = actor
+    membership.full_clean()
+    membership.save()
+
+    needs_password = not user.has_usable_password()
+    context = {
+        "user": user,
+        "municipality": municipality,
+        "membership": membership,
+        "actor": actor,
+        "needs_password": needs_password,
+        "link": _set_password_link(user)
+        if needs_password
+        else settings.SITE_URL + reverse("login"),
+    }
+    # The e-mail carries both languages: Latvian first, as the portal speaks.
+    with override("lv"):
+        subject = render_to_string("institutions/email/invite_subject.txt", context).strip()
+        body = render_to_string("institutions/email/invite_body.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    )
+    return Invitation(membership=membership, user_created=user_created)
+
+
+@transaction.atomic
+def membership_set_active(
+    *, actor: AbstractBaseUser, membership: Membership, active: bool
+) -> Membership:
+    """End (or restore) a person's role in one municipality; their other roles stay.
+
+    The check runs on every request (``active_memberships``), so an open session of a
+    deactivated member loses access with its next click.
+    """
+    if not active and membership.user_id == actor.pk and membership.role == Role.BOARD_ADMIN:
+        raise ValidationError(
+            _("Jūs nevarat atslēgt savu administratora lomu."), code="self_lockout"
+        )
+    membership.is_active = active
+    membership._history_user = actor
+    membership.save(update_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def municipality_create(*, name: str, slug: str) -> Municipality:
+    municipality = Municipality(name=name, slug=slug)
+    municipality.full_clean()
+    municipality.save()
+    return municipality

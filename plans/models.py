@@ -1,0 +1,1 @@
+# Models arrive with the plan, indicator and reporting issues.

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PmpPortalConfig(AppConfig):
+    name = "pmp_portal"
+    verbose_name = "PMP portāls"

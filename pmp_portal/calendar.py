@@ -1,0 +1,57 @@
+"""The monitoring rhythm every plan's monitoring chapter sets (see DOMAIN.md, chapter 5).
+
+Evaluation at least twice a year (after each semester), the annual report by the end of June,
+the plan's update before the school year starts (August).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Milestone:
+    due: datetime.date
+    title: Promise
+    description: Promise
+
+    def days_left(self, today: datetime.date) -> int:
+        return (self.due - today).days
+
+
+def school_year_label(start_year: int) -> str:
+    return f"{start_year}./{start_year + 1}."
+
+
+def monitoring_calendar(today: datetime.date, count: int = 4) -> list[Milestone]:
+    """The next ``count`` milestones on or after ``today``, soonest first."""
+    milestones: list[Milestone] = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        milestones += [
+            Milestone(
+                due=datetime.date(year, 1, 31),
+                title=_("1. semestra izvērtēšana"),
+                description=_("Iestādes atskaitās par rudens semestri; pārvalde izvērtē."),
+            ),
+            Milestone(
+                due=datetime.date(year, 6, 30),
+                title=_("Ikgadējais uzraudzības pārskats"),
+                description=_("Pārskats pašvaldības vadībai līdz jūnija beigām."),
+            ),
+            Milestone(
+                due=datetime.date(year, 6, 30),
+                title=_("2. semestra izvērtēšana"),
+                description=_("Iestādes atskaitās par pavasara semestri."),
+            ),
+            Milestone(
+                due=datetime.date(year, 8, 31),
+                title=_("Plāna aktualizācija"),
+                description=_("Plānu aktualizē pirms jaunā mācību gada."),
+            ),
+        ]
+    upcoming = sorted((m for m in milestones if m.due >= today), key=lambda m: m.due)
+    return upcoming[:count]

@@ -1,0 +1,228 @@
+"""The role × municipality permission matrix: every URL of the project has a row.
+
+Personas: anonymous, board admin, board editor, the reporter of school A1 (asking for
+school A2 where a URL names an institution), leadership, and a board editor of municipality B.
+A URL pattern without a row fails ``test_every_url_has_a_row``; every rejected POST must leave
+every row of the database as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ANON = "anonymous"
+ADMIN = "board_admin"
+EDITOR = "board_editor"
+DIRECTOR = "director_a1"
+LEADER = "leadership"
+OTHER = "other_board_editor"
+PERSONAS = [ANON, ADMIN, EDITOR, DIRECTOR, LEADER, OTHER]
+
+
+@dataclass(frozen=True)
+class Row:
+    kwargs: Callable[[dict], dict]
+    get: dict[str, int]
+    # Personas whose POST must be rejected, with the status they get.
+    post: dict[str, int] = field(default_factory=dict)
+
+
+def tenant(ctx: dict) -> dict:
+    return {"municipality": ctx["municipality_a"].slug}
+
+
+def none(ctx: dict) -> dict:
+    return {}
+
+
+READ_ALL = {ANON: 302, ADMIN: 200, EDITOR: 200, DIRECTOR: 200, LEADER: 200, OTHER: 404}
+ADMIN_ONLY = {ANON: 302, ADMIN: 200, EDITOR: 403, DIRECTOR: 403, LEADER: 403, OTHER: 404}
+ADMIN_ONLY_POST = {ANON: 302, EDITOR: 403, DIRECTOR: 403, LEADER: 403, OTHER: 404}
+POST_ONLY = {ANON: 302, ADMIN: 405, EDITOR: 403, DIRECTOR: 403, LEADER: 403, OTHER: 404}
+READ_ONLY_POST = {ANON: 302, ADMIN: 405, EDITOR: 405, DIRECTOR: 405, LEADER: 405, OTHER: 404}
+PUBLIC = dict.fromkeys(PERSONAS, 200)
+
+MATRIX: dict[str, Row] = {
+    "home": Row(none, {ANON: 302, ADMIN: 302, EDITOR: 302, DIRECTOR: 302, LEADER: 302, OTHER: 302}),
+    "health": Row(none, PUBLIC, post=dict.fromkeys(PERSONAS, 405)),
+    "set_language": Row(none, dict.fromkeys(PERSONAS, 302)),
+    "login": Row(
+        none, {ANON: 200, ADMIN: 302, EDITOR: 302, DIRECTOR: 302, LEADER: 302, OTHER: 302}
+    ),
+    "logout": Row(none, dict.fromkeys(PERSONAS, 405)),
+    "password_reset": Row(none, PUBLIC),
+    "password_reset_done": Row(none, PUBLIC),
+    "password_reset_confirm": Row(lambda ctx: {"uidb64": "MQ", "token": "bad-token"}, PUBLIC),
+    "password_reset_complete": Row(none, PUBLIC),
+    "municipality-home": Row(tenant, READ_ALL, post=READ_ONLY_POST),
+    "institutions:list": Row(tenant, READ_ALL, post=READ_ONLY_POST),
+    "institutions:create": Row(tenant, ADMIN_ONLY, post=ADMIN_ONLY_POST),
+    "institutions:edit": Row(
+        lambda ctx: tenant(ctx) | {"pk": ctx["school_a2"].pk}, ADMIN_ONLY, post=ADMIN_ONLY_POST
+    ),
+    "institutions:users": Row(tenant, ADMIN_ONLY, post=ADMIN_ONLY_POST | {ADMIN: 405}),
+    "institutions:invite": Row(tenant, ADMIN_ONLY, post=ADMIN_ONLY_POST),
+    "institutions:deactivate": Row(
+        lambda ctx: tenant(ctx) | {"pk": ctx["director_membership"].pk},
+        POST_ONLY,
+        post=ADMIN_ONLY_POST,
+    ),
+    "institutions:activate": Row(
+        lambda ctx: tenant(ctx) | {"pk": ctx["director_membership"].pk},
+        POST_ONLY,
+        post=ADMIN_ONLY_POST,
+    ),
+}
+
+# Django admin is for superusers only; its own test below covers the whole include.
+EXCLUDED_NAMESPACES = {"admin"}
+
+
+def _url_names(patterns, namespace: str | None = None) -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if pattern.namespace in EXCLUDED_NAMESPACES:
+                continue
+            names |= _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"URL pattern {pattern.pattern} has no name"
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_url_has_a_row():
+    names = _url_names(get_resolver().url_patterns)
+    assert names - MATRIX.keys() == set(), "URLs without a row in the permission matrix"
+    assert MATRIX.keys() - names == set(), "rows for URLs that no longer exist"
+    for name, row in MATRIX.items():
+        assert set(row.get) == set(PERSONAS), f"{name}: every persona needs an expectation"
+
+
+def database_snapshot() -> dict[str, list[tuple]]:
+    """Every row of every model, to prove a rejected request wrote nothing."""
+    snapshot = {}
+    for model in apps.get_models():
+        if model._meta.label in {"sessions.Session"}:
+            continue
+        fields = [f.attname for f in model._meta.concrete_fields]
+        snapshot[model._meta.label] = sorted(
+            map(repr, model.objects.order_by("pk").values_list(*fields))
+        )
+    return snapshot
+
+
+@pytest.fixture
+def ctx(
+    municipality_a,
+    municipality_b,
+    school_a1,
+    school_a2,
+    school_b1,
+    board_admin,
+    board_editor,
+    director_a1,
+    leadership,
+    other_board_editor,
+):
+    return {
+        "municipality_a": municipality_a,
+        "school_a2": school_a2,
+        "director_membership": director_a1.memberships.get(),
+        "users": {
+            ADMIN: board_admin,
+            EDITOR: board_editor,
+            DIRECTOR: director_a1,
+            LEADER: leadership,
+            OTHER: other_board_editor,
+        },
+    }
+
+
+def client_for(ctx: dict, persona: str) -> Client:
+    client = Client()
+    if persona != ANON:
+        client.force_login(ctx["users"][persona])
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_get_matrix(ctx, name, persona):
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(ctx))
+    client = client_for(ctx, persona)
+    before = database_snapshot()
+    response = client.get(url)
+    assert response.status_code == row.get[persona], f"GET {url} as {persona}"
+    needs_login = "municipality" in row.kwargs(ctx) or name == "home"
+    if persona == ANON and needs_login:
+        assert response["Location"].startswith(reverse("login"))
+    # No GET changes state, for anyone.
+    assert database_snapshot() == before
+
+
+POST_CASES = [(name, persona) for name, row in sorted(MATRIX.items()) for persona in row.post]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "persona"), POST_CASES)
+def test_rejected_post_changes_nothing(ctx, name, persona):
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(ctx))
+    client = client_for(ctx, persona)
+    before = database_snapshot()
+    data = {
+        "name": "Uzbrucēja skola",
+        "kind": "general_school",
+        "email": "uzbrucejs@pmp.example",
+        "first_name": "X",
+        "last_name": "Y",
+        "role": "board_admin",
+        "version": 1,
+    }
+    response = client.post(url, data)
+    assert response.status_code == row.post[persona], f"POST {url} as {persona}"
+    assert database_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_csrf_is_enforced_on_tenant_posts(ctx):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ctx["users"][ADMIN])
+    before = database_snapshot()
+    url = reverse("institutions:create", kwargs=tenant(ctx))
+    response = client.post(url, {"name": "Bez CSRF", "kind": "general_school"})
+    assert response.status_code == 403
+    assert database_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_other_municipality_is_indistinguishable_from_a_missing_one(ctx, municipality_b):
+    client = client_for(ctx, ADMIN)
+    foreign = client.get(reverse("municipality-home", kwargs={"municipality": "bauska"}))
+    missing = client.get(reverse("municipality-home", kwargs={"municipality": "neesosa"}))
+    assert foreign.status_code == missing.status_code == 404
+
+    def without_tokens(content: bytes) -> str:
+        content = re.sub(r'value="[^"]{64}"', "", content.decode())
+        return re.sub(r'name="next" value="[^"]*"', "", content)
+
+    assert without_tokens(foreign.content) == without_tokens(missing.content)
+
+
+@pytest.mark.django_db
+def test_django_admin_is_only_for_superusers(ctx):
+    for persona in PERSONAS:
+        response = client_for(ctx, persona).get(reverse("admin:index"))
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
