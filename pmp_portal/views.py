@@ -35,6 +35,9 @@ def municipality_home(request: HttpRequest) -> HttpResponse:
         "municipality_home.html",
         {
             "kind_counts": selectors.institution_kind_counts(request.municipality),
+            "reporting_institutions": [
+                m.institution.name for m in request.memberships if m.institution_id
+            ],
             "calendar": monitoring_calendar(today),
             "today": today,
         },
