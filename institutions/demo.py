@@ -64,6 +64,10 @@ def load_demo_data() -> list[DemoLogin]:
                 defaults={"kind": kind, "abbreviation": (item.get("abbr") or "")[:100]},
             )
         school = Institution.objects.get(municipality=municipality, name=entry["director_school"])
+        # Imported late to keep the institutions app free of a hard dependency on plans.
+        from plans.importer import plan_import
+
+        plan_import(municipality=municipality, data=seed, replace=True)
         for person in config["people"]:
             email = f"{person['local']}@{entry['mail']}"
             user = _user(email, person["first_name"], person["last_name"], password)

@@ -1,1 +1,288 @@
-# Models arrive with the plan, indicator and reporting issues.
+"""The national template's plan, part by part. Every row reaches its municipality directly.
+
+Rows keep the plan's original wording next to anything parsed from it (a target's number,
+a deadline's date and precision, matched institutions), and every key a plan has beyond the
+template in ``extra``, so an imported plan exports back unchanged.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from institutions.models import Institution, Municipality, TenantQuerySet
+
+
+class Level(models.TextChoices):
+    UNIVERSAL = "universal", _("Universālā prevencija")
+    TARGETED = "targeted", _("Mērķtiecīgā (selektīvā) prevencija")
+    INDICATED = "indicated", _("Pielāgotā (indicētā) prevencija")
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Projekts")
+        APPROVED = "approved", _("Apstiprināts")
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="plan", verbose_name=_("pašvaldība")
+    )
+    title = models.TextField(_("nosaukums"))
+    period_start = models.PositiveSmallIntegerField(_("perioda sākums"))
+    period_end = models.PositiveSmallIntegerField(_("perioda beigas"))
+    decision_number = models.CharField(_("domes lēmuma numurs"), max_length=100, blank=True)
+    decision_date = models.DateField(_("domes lēmuma datums"), null=True, blank=True)
+    status = models.CharField(
+        _("statuss"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    source = models.CharField(_("avots"), max_length=300, blank=True)
+    context = models.TextField(_("konteksts"), blank=True)
+    abbreviations = models.JSONField(_("saīsinājumi"), default=dict, blank=True)
+    cooperation_group_name = models.TextField(_("sadarbības grupa"), blank=True, null=True)
+    cooperation_established_by = models.TextField(_("izveidota ar"), blank=True, null=True)
+    cooperation_members = models.JSONField(_("grupas dalībnieki"), default=list, blank=True)
+    escalation_steps = models.JSONField(_("gadījuma virzības soļi"), default=list, blank=True)
+    monitoring = models.JSONField(_("uzraudzība"), default=dict, blank=True)
+    results_accounting = models.JSONField(
+        _("rezultātu uzskaite un analīze"), default=list, blank=True
+    )
+    distinctive = models.JSONField(_("atšķirības no veidnes"), default=list, blank=True)
+    extra = models.JSONField(_("citi dati"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("mainīts"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plāns")
+        verbose_name_plural = _("plāni")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.period_start, self.period_end + 1))
+
+
+class PlanPart(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="%(class)ss")
+    order = models.PositiveIntegerField(_("secība"), default=0)
+    extra = models.JSONField(_("citi dati"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class PlanInstitution(PlanPart):
+    """An institution as the plan names it, with its duties in the cooperation model."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("iestāde")
+    )
+    name = models.CharField(_("nosaukums plānā"), max_length=300)
+    abbreviation = models.CharField(_("saīsinājums"), max_length=100, null=True, blank=True)
+    kind = models.CharField(_("veids"), max_length=40)
+    duties = models.JSONField(_("pienākumi sadarbības modelī"), default=list, blank=True)
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("plāna iestāde")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SituationItem(PlanPart):
+    category = models.TextField(_("kategorija"))
+    description = models.TextField(_("apraksts"), blank=True, null=True)
+    figures = models.JSONField(_("galvenie skaitļi"), default=list, blank=True)
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("esošās situācijas ieraksts")
+
+    def __str__(self) -> str:
+        return self.category
+
+
+class Goal(PlanPart):
+    level = models.CharField(_("prevencijas līmenis"), max_length=20, choices=Level.choices)
+    number = models.CharField(_("Nr."), max_length=20, blank=True, null=True)
+    title = models.TextField(_("mērķis"))
+    expected_results = models.JSONField(_("sagaidāmie rezultāti"), default=list, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("stratēģiskais mērķis")
+        verbose_name_plural = _("stratēģiskie mērķi")
+
+    def __str__(self) -> str:
+        return f"{self.number or '—'}. {self.title}"
+
+
+class Indicator(PlanPart):
+    class Kind(models.TextChoices):
+        PERCENT = "percent", _("procenti")
+        COUNT = "count", _("skaits")
+        FTE = "fte", _("slodzes")
+        QUALITATIVE_TREND = "qualitative_trend", _("kvalitatīva tendence")
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("palielināt")
+        DECREASE = "decrease", _("samazināt")
+        KEEP = "keep", _("saglabāt")
+        UNCLEAR = "unclear", _("nav noteikts")
+
+    level = models.CharField(_("prevencijas līmenis"), max_length=20, choices=Level.choices)
+    number = models.CharField(_("Nr."), max_length=20, blank=True, null=True)
+    name = models.TextField(_("rādītājs"))
+    kind = models.CharField(_("veids"), max_length=20, choices=Kind.choices, blank=True, null=True)
+    direction = models.CharField(
+        _("virziens"), max_length=20, choices=Direction.choices, blank=True, null=True
+    )
+    data_source = models.TextField(_("datu avots"), blank=True, null=True)
+    disaggregation = models.TextField(_("dalījums"), blank=True, null=True)
+
+    history = HistoricalRecords()
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("rezultatīvais rādītājs")
+        verbose_name_plural = _("rezultatīvie rādītāji")
+
+    def __str__(self) -> str:
+        return f"{self.number or '—'}. {self.name}"
+
+
+class Baseline(PlanPart):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="baselines")
+    label = models.CharField(_("grupa"), max_length=200, blank=True, null=True)
+    value_text = models.TextField(_("bāzes vērtība"), blank=True, null=True)
+    value_number = models.DecimalField(
+        _("bāzes vērtība (skaitlis)"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    as_of = models.TextField(_("gads / datums"), blank=True, null=True)
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("bāzes vērtība")
+
+    def __str__(self) -> str:
+        return f"{self.value_text or '—'} ({self.as_of or '—'})"
+
+
+class Target(PlanPart):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("gads"))
+    text = models.TextField(_("sasniedzamā vērtība"), blank=True, null=True)
+    value_number = models.DecimalField(
+        _("skaitlis"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("sasniedzamā vērtība")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.text or '—'}"
+
+
+class Activity(PlanPart):
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities"
+    )
+    goal_number = models.CharField(_("mērķa Nr."), max_length=20, blank=True, null=True)
+    number = models.CharField(_("Nr."), max_length=20, blank=True, null=True)
+    title = models.TextField(_("aktivitāte"))
+    planned_result = models.TextField(_("sasniedzamais rezultāts"), blank=True, null=True)
+    responsible_text = models.TextField(_("atbildīgā institūcija"), blank=True, null=True)
+    responsible = models.ManyToManyField(Institution, related_name="+", blank=True)
+    involved_texts = models.JSONField(_("iesaistītās institūcijas"), default=list, null=True)
+    involved = models.ManyToManyField(Institution, related_name="+", blank=True)
+    years = models.JSONField(_("īstenošanas gadi"), default=list, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("aktivitāte")
+        verbose_name_plural = _("aktivitātes")
+
+    def __str__(self) -> str:
+        return f"{self.number or '—'} {self.title}"
+
+
+class Precision(models.TextChoices):
+    YEAR = "year", _("gads")
+    MONTH = "month", _("mēnesis")
+    DAY = "day", _("diena")
+
+
+class Task(PlanPart):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
+    )
+    activity_number = models.CharField(_("aktivitātes Nr."), max_length=20, blank=True, null=True)
+    number = models.CharField(_("Nr."), max_length=20, blank=True, null=True)
+    title = models.TextField(_("darba uzdevums"))
+    description = models.TextField(_("apraksts"), blank=True, null=True)
+    start_text = models.CharField(_("sākums (kā plānā)"), max_length=200, blank=True, null=True)
+    start_date = models.DateField(_("sākums"), null=True, blank=True)
+    start_precision = models.CharField(
+        max_length=10, choices=Precision.choices, blank=True, null=True
+    )
+    end_text = models.CharField(_("beigas (kā plānā)"), max_length=200, blank=True, null=True)
+    end_date = models.DateField(_("beigas"), null=True, blank=True)
+    end_precision = models.CharField(
+        max_length=10, choices=Precision.choices, blank=True, null=True
+    )
+    executor_texts = models.JSONField(_("izpildītāji"), default=list, null=True)
+    executors = models.ManyToManyField(Institution, related_name="+", blank=True)
+    supervisor_text = models.TextField(_("uzraugošā institūcija"), blank=True, null=True)
+    supervisor = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("darba uzdevums")
+        verbose_name_plural = _("darba uzdevumi")
+
+    def __str__(self) -> str:
+        return f"{self.number or '—'} {self.title}"
+
+
+class ResourceRow(PlanPart):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="resources"
+    )
+    level = models.CharField(
+        _("prevencijas līmenis"), max_length=20, choices=Level.choices, blank=True, null=True
+    )
+    activity_number = models.CharField(_("aktivitātes Nr."), max_length=20, blank=True, null=True)
+    activity_title = models.TextField(_("aktivitāte"), blank=True, null=True)
+    planned_result = models.TextField(_("sasniedzamais rezultāts"), blank=True, null=True)
+    human_resources = models.TextField(_("cilvēkresursi"), blank=True, null=True)
+    support_resources = models.TextField(_("atbalsta resursi"), blank=True, null=True)
+    financial_resources = models.TextField(_("finanšu resursi"), blank=True, null=True)
+    time_resources = models.TextField(_("laika resursi"), blank=True, null=True)
+    funding_sources = models.JSONField(_("finanšu avoti"), default=list, null=True)
+    amount_text = models.JSONField(_("summa (kā plānā)"), null=True, blank=True)
+    amount_eur = models.DecimalField(
+        _("summa, EUR"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    responsible_text = models.TextField(_("atbildīgā institūcija"), blank=True, null=True)
+
+    history = HistoricalRecords()
+
+    class Meta(PlanPart.Meta):
+        verbose_name = _("resursu plāna rinda")
+        verbose_name_plural = _("resursu plāns")
+
+    def __str__(self) -> str:
+        return f"{self.activity_number or '—'} {self.activity_title or ''}".strip()
