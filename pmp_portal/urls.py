@@ -50,6 +50,7 @@ urlpatterns = [
     *auth_patterns,
     path("<slug:municipality>/", views.municipality_home, name="municipality-home"),
     path("<slug:municipality>/", include("institutions.urls")),
+    path("<slug:municipality>/", include("plans.urls")),
 ]
 
 handler403 = "pmp_portal.errors.permission_denied"

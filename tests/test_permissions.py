@@ -63,6 +63,7 @@ MATRIX: dict[str, Row] = {
     "password_reset_complete": Row(none, PUBLIC),
     "municipality-home": Row(tenant, READ_ALL, post=READ_ONLY_POST),
     "institutions:list": Row(tenant, READ_ALL, post=READ_ONLY_POST),
+    "plans:detail": Row(tenant, READ_ALL, post=READ_ONLY_POST),
     "institutions:create": Row(tenant, ADMIN_ONLY, post=ADMIN_ONLY_POST),
     "institutions:edit": Row(
         lambda ctx: tenant(ctx) | {"pk": ctx["school_a2"].pk}, ADMIN_ONLY, post=ADMIN_ONLY_POST

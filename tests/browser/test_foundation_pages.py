@@ -87,3 +87,17 @@ def test_board_admin_invites_a_director_who_then_logs_in(page, demo, browser, li
     response = director.goto(f"{live_server.url}/ogre/")
     assert response.status == 404
     director.context.close()
+
+
+@pytest.mark.parametrize("slug", ["smiltene", "daugavpils", "ogre"])
+def test_plan_page_of_each_demo_municipality(page, demo, slug):
+    log_in(page, f"direktors@{slug}.example", demo_password())
+    page.locator(".subnav a", has_text="Plāns").click()
+    assert page.locator("h1").inner_text()
+    for section in ["situacija", "sadarbiba", "merki", "raditaji", "aktivitates", "uzdevumi"]:
+        assert page.locator(f"#{section}").is_visible()
+    shot(page, f"plan-{slug}-lv")
+    page.locator("#f-level").select_option("targeted")
+    page.get_by_role("button", name="Rādīt").click()
+    assert "level=targeted" in page.url
+    shot(page, f"plan-{slug}-targeted-lv")
