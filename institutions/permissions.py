@@ -23,6 +23,8 @@ MUNICIPALITY_READ = "municipality.read"
 # Read the plan, the dashboard and the reports.
 PLAN_READ = "plan.read"
 PLAN_EDIT = "plan.edit"
+# Replace the whole plan from a file: board admins only.
+PLAN_IMPORT = "plan.import"
 REPORT_READ = "report.read"
 REPORT_SUBMIT = "report.submit"
 REPORT_REVIEW = "report.review"
@@ -34,6 +36,7 @@ ALL_CAPABILITIES = frozenset(
         MUNICIPALITY_READ,
         PLAN_READ,
         PLAN_EDIT,
+        PLAN_IMPORT,
         REPORT_READ,
         REPORT_SUBMIT,
         REPORT_REVIEW,

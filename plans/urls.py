@@ -6,4 +6,10 @@ app_name = "plans"
 
 urlpatterns = [
     path("plan/", views.plan_detail, name="detail"),
+    path("plan/import/", views.plan_upload, name="import"),
+    path("plan/<slug:kind>/new/", views.part_create, name="part-create"),
+    path("plan/<slug:kind>/<int:pk>/edit/", views.part_edit, name="part-edit"),
+    path("plan/<slug:kind>/<int:pk>/delete/", views.part_delete, name="part-delete"),
+    path("plan/<slug:kind>/<int:pk>/move/", views.part_move, name="part-move"),
+    path("plan/<slug:kind>/<int:pk>/history/", views.part_history, name="part-history"),
 ]

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from institutions.permissions import PLAN_READ, tenant_view
+from institutions.permissions import PLAN_EDIT, PLAN_IMPORT, PLAN_READ, tenant_view
+from institutions.services import ConflictError
 
-from . import selectors
-from .models import Level
+from . import forms, selectors, services
+from .importer import PlanImportError, load_json, plan_import
+from .models import Level, Plan
 
 
 def _int(value: str | None) -> int | None:
@@ -27,5 +32,194 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
         institution_id=_int(request.GET.get("institution")),
     )
     context = selectors.plan_tables(plan, filters, request.memberships)
-    context["filters"] = filters
+    can_edit = PLAN_EDIT in request.capabilities
+    extra = 1 if can_edit else 0
+    context |= {
+        "filters": filters,
+        "can_edit": can_edit,
+        # Group heading rows span the whole table, the actions column included.
+        "cols": {
+            "goals": 3 + extra,
+            "indicators": len(context["target_years"]) + 4 + extra,
+            "activities": len(plan.years) + 5 + extra,
+            "five": 5 + extra,
+        },
+    }
     return render(request, "plans/plan_detail.html", context)
+
+
+# --- editing ------------------------------------------------------------------------------
+
+FORMS = {
+    "goal": forms.GoalForm,
+    "indicator": forms.IndicatorForm,
+    "activity": forms.ActivityForm,
+    "task": forms.TaskForm,
+    "resource": forms.ResourceForm,
+}
+TITLES = {
+    "goal": (_("Jauns stratēģiskais mērķis"), _("Stratēģiskais mērķis")),
+    "indicator": (_("Jauns rezultatīvais rādītājs"), _("Rezultatīvais rādītājs")),
+    "activity": (_("Jauna aktivitāte"), _("Aktivitāte")),
+    "task": (_("Jauns darba uzdevums"), _("Darba uzdevums")),
+    "resource": (_("Jauna resursu plāna rinda"), _("Resursu plāna rinda")),
+}
+ANCHORS = {
+    "goal": "merki",
+    "indicator": "raditaji",
+    "activity": "aktivitates",
+    "task": "uzdevumi",
+    "resource": "resursi",
+}
+
+
+def _plan_or_404(request: HttpRequest):
+    return get_object_or_404(Plan.objects.for_municipality(request.municipality))
+
+
+def _part_or_404(request: HttpRequest, kind: str, pk: int):
+    model = services.EDITABLE.get(kind)
+    if model is None:
+        raise Http404
+    return get_object_or_404(model.objects.for_municipality(request.municipality), pk=pk)
+
+
+def _back(request: HttpRequest, kind: str) -> str:
+    url = reverse("plans:detail", kwargs={"municipality": request.municipality.slug})
+    return f"{url}#{ANCHORS[kind]}"
+
+
+def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
+    if kind not in FORMS:
+        raise Http404
+    plan = _plan_or_404(request)
+    data = request.POST if request.method == "POST" else None
+    form = FORMS[kind](data, instance=instance, plan=plan)
+    formsets: tuple = ()
+    if kind == "indicator":
+        formsets = (
+            forms.BaselineFormSet(data, instance=instance, prefix="baselines"),
+            forms.TargetFormSet(
+                data, instance=instance, prefix="targets", form_kwargs={"plan": plan}
+            ),
+        )
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
+        try:
+            saved = services.part_save(
+                actor=request.user,
+                plan=plan,
+                form=form,
+                loaded_version=form.cleaned_data.get("version"),
+                formsets=formsets,
+            )
+        except ConflictError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saglabāts: %s") % saved)
+            return redirect(_back(request, kind))
+    new_title, title = TITLES[kind]
+    return render(
+        request,
+        "plans/part_form.html",
+        {
+            "form": form,
+            "formsets": formsets,
+            "kind": kind,
+            "title": title if instance else new_title,
+            "instance": instance,
+            "back": _back(request, kind),
+        },
+    )
+
+
+@tenant_view(PLAN_EDIT)
+@require_http_methods(["GET", "POST"])
+def part_create(request: HttpRequest, kind: str) -> HttpResponse:
+    return _edit(request, kind)
+
+
+@tenant_view(PLAN_EDIT)
+@require_http_methods(["GET", "POST"])
+def part_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    return _edit(request, kind, _part_or_404(request, kind, pk))
+
+
+@tenant_view(PLAN_EDIT)
+@require_http_methods(["GET", "POST"])
+def part_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    instance = _part_or_404(request, kind, pk)
+    if request.method == "POST":
+        version = request.POST.get("version", "")
+        try:
+            services.part_delete(
+                actor=request.user,
+                instance=instance,
+                loaded_version=int(version) if version.isdigit() else None,
+            )
+        except ConflictError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Dzēsts: %s") % instance)
+        return redirect(_back(request, kind))
+    return render(
+        request,
+        "plans/part_delete.html",
+        {"instance": instance, "kind": kind, "back": _back(request, kind)},
+    )
+
+
+@tenant_view(PLAN_EDIT)
+@require_POST
+def part_move(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    instance = _part_or_404(request, kind, pk)
+    direction = request.POST.get("direction")
+    if direction in {"up", "down"}:
+        services.part_move(actor=request.user, instance=instance, direction=direction)
+    return redirect(_back(request, kind))
+
+
+@tenant_view(PLAN_READ)
+@require_GET
+def part_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    instance = _part_or_404(request, kind, pk)
+    records = list(instance.history.select_related("history_user").order_by("-history_date"))
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            changes = [
+                (type(instance)._meta.get_field(c.field).verbose_name, c.old, c.new)
+                for c in delta.changes
+                if c.field not in {"version", "extra"}
+            ]
+        entries.append({"record": newer, "changes": changes})
+    return render(
+        request,
+        "plans/part_history.html",
+        {"instance": instance, "entries": entries, "back": _back(request, kind)},
+    )
+
+
+@tenant_view(PLAN_IMPORT)
+@require_http_methods(["GET", "POST"])
+def plan_upload(request: HttpRequest) -> HttpResponse:
+    form = forms.PlanUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = load_json(form.cleaned_data["file"].read())
+            result = plan_import(
+                municipality=request.municipality,
+                data=data,
+                replace=form.cleaned_data["replace"],
+            )
+        except PlanImportError as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                _("Plāns importēts; brīdinājumi: %(count)s.") % {"count": len(result.warnings)},
+            )
+            return render(request, "plans/plan_upload.html", {"form": None, "result": result})
+    return render(request, "plans/plan_upload.html", {"form": form, "problems": problems})

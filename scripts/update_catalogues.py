@@ -42,7 +42,12 @@ def main() -> int:
     plural = translations.get("EN_PLURAL", {})
     missing = []
     for entry in en:
-        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        if "fuzzy" in entry.flags:
+            # makemessages guesses from a similar old string; a guess is not a translation.
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+            entry.msgstr = ""
+            entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
         if entry.msgid_plural:
             if entry.msgid in plural:
                 one, many = plural[entry.msgid]

@@ -105,3 +105,79 @@ def login():
         return client
 
     return make
+
+
+def tiny_plan_data() -> dict:
+    """A plan in the import format with one row in every table."""
+    return {
+        "title": "Alūksnes novada PMP prevencijas plāns",
+        "period": {"start": 2024, "end": 2028},
+        "institutions": [
+            {"name": "Alūksnes vidusskola", "abbr": None, "kind": "general_school"},
+            {
+                "name": "Alūksnes novada Izglītības pārvalde",
+                "abbr": "IP",
+                "kind": "education_board",
+            },
+        ],
+        "goals": [
+            {
+                "level": "universal",
+                "number": "1",
+                "title": "Vecāku iesaiste",
+                "expected_results": [],
+            }
+        ],
+        "indicators": [
+            {
+                "level": "universal",
+                "number": "1",
+                "name": "Vecāku apmierinātība",
+                "baseline": {"value": "60%", "as_of": "2023"},
+                "targets": {"2025": "70%", "2028": "80%"},
+                "kind": "percent",
+                "direction": "increase",
+                "data_source": "aptauja",
+                "disaggregation": None,
+            }
+        ],
+        "activities": [
+            {
+                "goal_number": "1",
+                "number": "1.1",
+                "title": "Lekcijas vecākiem",
+                "expected_result": "100 dalībnieki",
+                "responsible": "IP",
+                "involved": ["Alūksnes vidusskola"],
+                "years": [2024, 2025],
+            }
+        ],
+        "tasks": [
+            {
+                "activity_number": "1.1",
+                "number": "1.1.1",
+                "title": "Vecāku aptauja",
+                "start": "2024-03",
+                "end": "2024-06",
+                "executors": ["Alūksnes vidusskola"],
+                "supervisor": "IP",
+            }
+        ],
+        "resources": [
+            {
+                "level": "universal",
+                "activity_number": "1.1",
+                "activity_title": "Lekcijas vecākiem",
+                "planned_result": "100 dalībnieki",
+                "funding_sources": ["Pašvaldības budžets"],
+                "amount_eur": "1200",
+            }
+        ],
+    }
+
+
+@pytest.fixture
+def plan_a(municipality_a, school_a1, board_a):
+    from plans.importer import plan_import
+
+    return plan_import(municipality=municipality_a, data=tiny_plan_data()).plan

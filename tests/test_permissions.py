@@ -48,6 +48,14 @@ ADMIN_ONLY_POST = {ANON: 302, EDITOR: 403, DIRECTOR: 403, LEADER: 403, OTHER: 40
 POST_ONLY = {ANON: 302, ADMIN: 405, EDITOR: 403, DIRECTOR: 403, LEADER: 403, OTHER: 404}
 READ_ONLY_POST = {ANON: 302, ADMIN: 405, EDITOR: 405, DIRECTOR: 405, LEADER: 405, OTHER: 404}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
+EDIT = {ANON: 302, ADMIN: 200, EDITOR: 200, DIRECTOR: 403, LEADER: 403, OTHER: 404}
+EDIT_POST = {ANON: 302, DIRECTOR: 403, LEADER: 403, OTHER: 404}
+EDIT_POST_ONLY = {ANON: 302, ADMIN: 405, EDITOR: 405, DIRECTOR: 403, LEADER: 403, OTHER: 404}
+
+
+def task(ctx: dict) -> dict:
+    return tenant(ctx) | {"kind": "task", "pk": ctx["task"].pk}
+
 
 MATRIX: dict[str, Row] = {
     "home": Row(none, {ANON: 302, ADMIN: 302, EDITOR: 302, DIRECTOR: 302, LEADER: 302, OTHER: 302}),
@@ -64,6 +72,12 @@ MATRIX: dict[str, Row] = {
     "municipality-home": Row(tenant, READ_ALL, post=READ_ONLY_POST),
     "institutions:list": Row(tenant, READ_ALL, post=READ_ONLY_POST),
     "plans:detail": Row(tenant, READ_ALL, post=READ_ONLY_POST),
+    "plans:import": Row(tenant, ADMIN_ONLY, post=ADMIN_ONLY_POST),
+    "plans:part-create": Row(lambda ctx: tenant(ctx) | {"kind": "task"}, EDIT, post=EDIT_POST),
+    "plans:part-edit": Row(task, EDIT, post=EDIT_POST),
+    "plans:part-delete": Row(task, EDIT, post=EDIT_POST),
+    "plans:part-move": Row(task, EDIT_POST_ONLY, post=EDIT_POST),
+    "plans:part-history": Row(task, READ_ALL, post=READ_ONLY_POST),
     "institutions:create": Row(tenant, ADMIN_ONLY, post=ADMIN_ONLY_POST),
     "institutions:edit": Row(
         lambda ctx: tenant(ctx) | {"pk": ctx["school_a2"].pk}, ADMIN_ONLY, post=ADMIN_ONLY_POST
@@ -123,6 +137,7 @@ def database_snapshot() -> dict[str, list[tuple]]:
 
 @pytest.fixture
 def ctx(
+    plan_a,
     municipality_a,
     municipality_b,
     school_a1,
@@ -138,6 +153,7 @@ def ctx(
         "municipality_a": municipality_a,
         "school_a2": school_a2,
         "director_membership": director_a1.memberships.get(),
+        "task": plan_a.tasks.get(),
         "users": {
             ADMIN: board_admin,
             EDITOR: board_editor,

@@ -1,0 +1,279 @@
+"""Forms for every editable part of the plan. Choice fields only offer this plan's rows."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from institutions.models import Institution
+from pmp_portal.text import latvian_sorted
+
+from .models import Activity, Baseline, Goal, Indicator, Level, Plan, ResourceRow, Target, Task
+from .parsing import parse_plan_date
+
+FUNDING_SOURCES = ["ES fondi", "Pašvaldības budžets", "Valsts budžets", "NVO"]
+
+
+class LinesField(forms.CharField):
+    """A list of texts edited as one line each."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class PartForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        institutions = latvian_sorted(
+            Institution.objects.for_municipality(plan.municipality), key=lambda i: i.name
+        )
+        for field in self.fields.values():
+            is_choice = isinstance(field, forms.ModelChoiceField)  # multiple choice included
+            if is_choice and field.queryset.model is Institution:
+                field.queryset = Institution.objects.for_municipality(plan.municipality)
+                choices = [(i.pk, i.name) for i in institutions]
+                if not isinstance(field, forms.ModelMultipleChoiceField):
+                    choices = [("", "---------"), *choices]
+                field.choices = choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class GoalForm(PartForm):
+    expected_results = LinesField(
+        label=_("Sagaidāmie rezultāti (katrs savā rindā)"), required=False
+    )
+
+    class Meta:
+        model = Goal
+        fields = ["level", "number", "title", "expected_results"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+
+
+class IndicatorForm(PartForm):
+    class Meta:
+        model = Indicator
+        fields = ["level", "number", "name", "kind", "direction", "data_source", "disaggregation"]
+        widgets = {
+            "name": forms.Textarea(attrs={"rows": 2}),
+            "data_source": forms.TextInput(),
+            "disaggregation": forms.TextInput(),
+        }
+
+
+class BaselineForm(forms.ModelForm):
+    class Meta:
+        model = Baseline
+        fields = ["label", "value_text", "as_of"]
+        widgets = {"value_text": forms.TextInput(), "as_of": forms.TextInput()}
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["year", "text"]
+        widgets = {"text": forms.TextInput()}
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not self.plan.period_start <= year <= self.plan.period_end:
+            raise forms.ValidationError(
+                _("Gadam jābūt plāna periodā (%(start)s–%(end)s)."),
+                params={"start": self.plan.period_start, "end": self.plan.period_end},
+            )
+        return year
+
+
+BaselineFormSet = inlineformset_factory(
+    Indicator, Baseline, form=BaselineForm, extra=1, can_delete=True
+)
+TargetFormSet = inlineformset_factory(Indicator, Target, form=TargetForm, extra=1, can_delete=True)
+
+
+class ActivityForm(PartForm):
+    years = forms.TypedMultipleChoiceField(
+        label=_("Īstenošanas gadi"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    involved_texts = LinesField(
+        label=_("Iesaistītās institūcijas, kā plānā (katra savā rindā)"), required=False
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "goal",
+            "number",
+            "title",
+            "planned_result",
+            "responsible_text",
+            "responsible",
+            "involved_texts",
+            "involved",
+            "years",
+        ]
+        labels = {
+            "responsible": _("Atbildīgās iestādes (saite)"),
+            "involved": _("Iesaistītās iestādes (saite)"),
+        }
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "planned_result": forms.Textarea(attrs={"rows": 3}),
+            "responsible_text": forms.TextInput(),
+            "responsible": forms.SelectMultiple(attrs={"size": 6}),
+            "involved": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        super().__init__(*args, plan=plan, **kwargs)
+        self.fields["goal"].queryset = Goal.objects.filter(plan=plan)
+        self.fields["years"].choices = [(y, str(y)) for y in plan.years]
+        if self.instance.pk:
+            self.initial["years"] = self.instance.years or []
+
+
+class TaskForm(PartForm):
+    class Meta:
+        model = Task
+        fields = [
+            "activity",
+            "number",
+            "title",
+            "description",
+            "start_text",
+            "end_text",
+            "executors",
+            "supervisor",
+        ]
+        labels = {
+            "start_text": _("Sākums"),
+            "end_text": _("Beigas"),
+            "executors": _("Izpildītāji"),
+            "supervisor": _("Par uzraudzību atbildīgā institūcija"),
+        }
+        help_texts = {
+            "start_text": _("Piemēram: 2024, 09.2024. vai 01.09.2024."),
+            "end_text": _("Piemēram: 2028, 06.2024. vai 31.12.2028."),
+        }
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "executors": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        super().__init__(*args, plan=plan, **kwargs)
+        self.fields["activity"].queryset = Activity.objects.filter(plan=plan)
+
+    def _date(self, key: str, *, end: bool):
+        text = (self.cleaned_data.get(key) or "").strip()
+        if not text:
+            return None
+        parsed = parse_plan_date(text, end=end)
+        unchanged = self.instance.pk and text == (getattr(self.instance, key) or "")
+        if parsed is None and not unchanged:
+            self.add_error(
+                key,
+                _(
+                    "Termiņu nevar nolasīt: rakstiet gadu (2024), mēnesi (09.2024.) vai datumu "
+                    "(01.09.2024.)."
+                ),
+            )
+        return parsed
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start = self._date("start_text", end=False)
+        end = self._date("end_text", end=True)
+        for parsed in (start, end):
+            if parsed and not self.plan.period_start <= parsed.date.year <= self.plan.period_end:
+                self.add_error(None, _("Termiņam jābūt plāna periodā."))
+                break
+        if start and end and end.date < start.date:
+            self.add_error("end_text", _("Uzdevums nevar beigties pirms tā sākuma."))
+        self.parsed_dates = (start, end)
+        return data
+
+
+class ResourceForm(PartForm):
+    funding_sources = forms.MultipleChoiceField(
+        label=_("Finanšu avoti"),
+        choices=[(s, s) for s in FUNDING_SOURCES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_sources = LinesField(label=_("Citi finanšu avoti"), required=False)
+
+    class Meta:
+        model = ResourceRow
+        fields = [
+            "level",
+            "activity",
+            "activity_title",
+            "planned_result",
+            "human_resources",
+            "support_resources",
+            "financial_resources",
+            "time_resources",
+            "amount_eur",
+            "responsible_text",
+        ]
+        widgets = {
+            "activity_title": forms.Textarea(attrs={"rows": 2}),
+            "planned_result": forms.Textarea(attrs={"rows": 2}),
+            "human_resources": forms.Textarea(attrs={"rows": 2}),
+            "support_resources": forms.Textarea(attrs={"rows": 2}),
+            "financial_resources": forms.Textarea(attrs={"rows": 2}),
+            "time_resources": forms.Textarea(attrs={"rows": 2}),
+            "responsible_text": forms.TextInput(),
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        super().__init__(*args, plan=plan, **kwargs)
+        self.fields["activity"].queryset = Activity.objects.filter(plan=plan)
+        self.fields["level"].choices = [("", "---------"), *Level.choices]
+        if self.instance.pk:
+            sources = self.instance.funding_sources or []
+            self.initial["funding_sources"] = [s for s in sources if s in FUNDING_SOURCES]
+            self.initial["other_sources"] = [s for s in sources if s not in FUNDING_SOURCES]
+
+    def clean_amount_eur(self):
+        amount = self.cleaned_data.get("amount_eur")
+        if amount is not None and amount < 0:
+            raise forms.ValidationError(_("Summa nevar būt negatīva."))
+        return amount
+
+
+class PlanUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Plāna JSON fails"),
+        help_text=_("Formāts kā fixtures/seeds/SCHEMA.md; ne lielāks par 5 MB."),
+    )
+    replace = forms.BooleanField(label=_("Aizstāt esošo plānu"), required=False)
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Fails ir par lielu (vairāk nekā 5 MB)."))
+        return upload

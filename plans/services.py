@@ -1,0 +1,109 @@
+"""Writes to the plan: the same path for the browser's forms and for imports."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F, Max
+
+from institutions.services import STALE_MESSAGE, ConflictError
+
+from .models import Activity, Goal, Indicator, Plan, PlanPart, ResourceRow, Task
+from .parsing import parse_number
+
+EDITABLE: dict[str, type[PlanPart]] = {
+    "goal": Goal,
+    "indicator": Indicator,
+    "activity": Activity,
+    "task": Task,
+    "resource": ResourceRow,
+}
+
+
+def _claim_version(instance: PlanPart, loaded_version: int | None) -> None:
+    """Move the row to the next version, or refuse if someone saved it since it was loaded."""
+    updated = (
+        type(instance)
+        .objects.filter(pk=instance.pk, version=loaded_version)
+        .update(version=F("version") + 1)
+    )
+    if not updated:
+        raise ConflictError(STALE_MESSAGE)
+    instance.version = (loaded_version or 0) + 1
+
+
+@transaction.atomic
+def part_save(
+    *,
+    actor: AbstractBaseUser,
+    plan: Plan,
+    form,
+    loaded_version: int | None,
+    formsets: tuple = (),
+) -> PlanPart:
+    instance: PlanPart = form.save(commit=False)
+    if instance.pk:
+        _claim_version(instance, loaded_version)
+    else:
+        instance.municipality_id = plan.municipality_id
+        instance.plan = plan
+        last = type(instance).objects.filter(plan=plan).aggregate(m=Max("order"))["m"]
+        instance.order = 0 if last is None else last + 1
+    if isinstance(instance, Task):
+        start, end = form.parsed_dates
+        instance.start_date, instance.start_precision = (
+            (start.date, start.precision) if start else (None, None)
+        )
+        instance.end_date, instance.end_precision = (
+            (end.date, end.precision) if end else (None, None)
+        )
+        # The plan's own wording of the deadline is replaced by what was typed.
+        instance.extra.pop("deadline_text", None)
+    if isinstance(instance, ResourceRow):
+        instance.funding_sources = [
+            *form.cleaned_data["funding_sources"],
+            *form.cleaned_data["other_sources"],
+        ]
+        instance.amount_text = None if instance.amount_eur is None else str(instance.amount_eur)
+    instance._history_user = actor
+    instance.full_clean(exclude=["responsible", "involved", "executors"])
+    instance.save()
+    form.save_m2m()
+    for formset in formsets:
+        formset.instance = instance
+        for child in formset.save(commit=False):
+            child.municipality_id = plan.municipality_id
+            child.plan = plan
+            if hasattr(child, "value_text"):
+                child.value_number = parse_number(child.value_text)
+                child.extra["_raw_value"] = child.value_text
+            else:
+                child.value_number = parse_number(child.text)
+                child.extra.pop("_raw", None)
+            child.save()
+        for child in formset.deleted_objects:
+            child.delete()
+    return instance
+
+
+@transaction.atomic
+def part_delete(*, actor: AbstractBaseUser, instance: PlanPart, loaded_version: int | None):
+    _claim_version(instance, loaded_version)
+    instance._history_user = actor
+    instance.delete()
+
+
+@transaction.atomic
+def part_move(*, actor: AbstractBaseUser, instance: PlanPart, direction: str) -> None:
+    """Swap the row with its neighbour in the plan's order."""
+    siblings = list(type(instance).objects.filter(plan_id=instance.plan_id).order_by("order", "pk"))
+    index = next(i for i, row in enumerate(siblings) if row.pk == instance.pk)
+    other_index = index - 1 if direction == "up" else index + 1
+    if not 0 <= other_index < len(siblings):
+        return
+    siblings[index], siblings[other_index] = siblings[other_index], siblings[index]
+    for order, row in enumerate(siblings):
+        if row.order != order:
+            row.order = order
+            row._history_user = actor
+            row.save(update_fields=["order"])
