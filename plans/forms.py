@@ -152,6 +152,12 @@ class ActivityForm(PartForm):
 
 
 class TaskForm(PartForm):
+    executor_texts = LinesField(
+        label=_("Izpildītāji, kā plānā (katrs savā rindā)"),
+        required=False,
+        help_text=_("Ja atstāj tukšu, izmanto zemāk izvēlēto iestāžu nosaukumus."),
+    )
+
     class Meta:
         model = Task
         fields = [
@@ -161,14 +167,17 @@ class TaskForm(PartForm):
             "description",
             "start_text",
             "end_text",
+            "executor_texts",
             "executors",
+            "supervisor_text",
             "supervisor",
         ]
         labels = {
             "start_text": _("Sākums"),
             "end_text": _("Beigas"),
-            "executors": _("Izpildītāji"),
-            "supervisor": _("Par uzraudzību atbildīgā institūcija"),
+            "executors": _("Izpildītāju iestādes (atskaitēm)"),
+            "supervisor_text": _("Par uzraudzību atbildīgā institūcija, kā plānā"),
+            "supervisor": _("Uzraugošā iestāde (saite)"),
         }
         help_texts = {
             "start_text": _("Piemēram: 2024, 09.2024. vai 01.09.2024."),
@@ -178,11 +187,15 @@ class TaskForm(PartForm):
             "title": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 3}),
             "executors": forms.SelectMultiple(attrs={"size": 8}),
+            "supervisor_text": forms.TextInput(),
         }
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, plan=plan, **kwargs)
         self.fields["activity"].queryset = Activity.objects.filter(plan=plan)
+        self.fields["executors"].help_text = _(
+            "Šīs iestādes par uzdevumu atskaitās. Vairākas izvēlas ar Ctrl (vai ⌘) un klikšķi."
+        )
 
     def _date(self, key: str, *, end: bool):
         text = (self.cleaned_data.get(key) or "").strip()

@@ -65,6 +65,7 @@ def part_save(
             *form.cleaned_data["other_sources"],
         ]
         instance.amount_text = None if instance.amount_eur is None else str(instance.amount_eur)
+    _fill_texts_from_links(instance, form.cleaned_data)
     instance._history_user = actor
     instance.full_clean(exclude=["responsible", "involved", "executors"])
     instance.save()
@@ -84,6 +85,20 @@ def part_save(
         for child in formset.deleted_objects:
             child.delete()
     return instance
+
+
+def _fill_texts_from_links(instance: PlanPart, data: dict) -> None:
+    """The plan page shows the plan's wording; where none was typed, the chosen names."""
+    if isinstance(instance, Task):
+        if not instance.executor_texts and data.get("executors"):
+            instance.executor_texts = [i.name for i in data["executors"]]
+        if not instance.supervisor_text and data.get("supervisor"):
+            instance.supervisor_text = data["supervisor"].name
+    if isinstance(instance, Activity):
+        if not instance.responsible_text and data.get("responsible"):
+            instance.responsible_text = ", ".join(i.name for i in data["responsible"])
+        if not instance.involved_texts and data.get("involved"):
+            instance.involved_texts = [i.name for i in data["involved"]]
 
 
 @transaction.atomic

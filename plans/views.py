@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutions.permissions import PLAN_EDIT, PLAN_IMPORT, PLAN_READ, tenant_view
@@ -58,11 +59,14 @@ FORMS = {
     "resource": forms.ResourceForm,
 }
 TITLES = {
-    "goal": (_("Jauns stratēģiskais mērķis"), _("Stratēģiskais mērķis")),
-    "indicator": (_("Jauns rezultatīvais rādītājs"), _("Rezultatīvais rādītājs")),
-    "activity": (_("Jauna aktivitāte"), _("Aktivitāte")),
-    "task": (_("Jauns darba uzdevums"), _("Darba uzdevums")),
-    "resource": (_("Jauna resursu plāna rinda"), _("Resursu plāna rinda")),
+    "goal": (_lazy("Jauns stratēģiskais mērķis"), _lazy("Stratēģiskais mērķis")),
+    "indicator": (
+        _lazy("Jauns rezultatīvais rādītājs"),
+        _lazy("Rezultatīvais rādītājs"),
+    ),
+    "activity": (_lazy("Jauna aktivitāte"), _lazy("Aktivitāte")),
+    "task": (_lazy("Jauns darba uzdevums"), _lazy("Darba uzdevums")),
+    "resource": (_lazy("Jauna resursu plāna rinda"), _lazy("Resursu plāna rinda")),
 }
 ANCHORS = {
     "goal": "merki",

@@ -101,3 +101,30 @@ def test_plan_page_of_each_demo_municipality(page, demo, slug):
     page.get_by_role("button", name="Rādīt").click()
     assert "level=targeted" in page.url
     shot(page, f"plan-{slug}-targeted-lv")
+
+
+def test_board_editor_edits_a_task_and_an_indicator_target(page, demo):
+    log_in(page, "redaktors@smiltene.example", demo_password())
+    page.goto(f"{page.base_url}/smiltene/plan/")
+    shot(page, "plan-editor-smiltene-lv")
+    page.locator("#uzdevumi a[title=Labot]").first.click()
+    page.locator("#id_title").fill("Vecāku interešu un vajadzību izpēte – e-anketa")
+    page.locator("#id_end_text").fill("09.2024.")
+    shot(page, "task-form-lv")
+    page.get_by_role("button", name="Saglabāt").click()
+    assert "Saglabāts:" in page.content()
+    assert "e-anketa" in page.locator("#uzdevumi").inner_text()
+
+    page.locator("#raditaji a[title=Labot]").first.click()
+    page.locator("#id_targets-0-text").fill("Līdz 75%")
+    shot(page, "indicator-form-lv")
+    page.get_by_role("button", name="Saglabāt").click()
+    assert "Līdz 75%" in page.locator("#raditaji").inner_text()
+
+    switch_language(page, "en")
+    page.locator("#uzdevumi a[title=Edit]").first.click()
+    assert page.locator("h1").inner_text().startswith("Work task")
+    shot(page, "task-form-en")
+    page.get_by_role("link", name="History").click()
+    assert "e-anketa" in page.content()
+    shot(page, "task-history-en")

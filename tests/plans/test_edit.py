@@ -32,6 +32,8 @@ def task_data(task, **changes) -> dict:
         "start_text": task.start_text,
         "end_text": task.end_text,
         "executors": [i.pk for i in task.executors.all()],
+        "executor_texts": "\n".join(task.executor_texts or []),
+        "supervisor_text": task.supervisor_text or "",
         "supervisor": task.supervisor_id or "",
         "version": task.version,
     }
@@ -316,3 +318,19 @@ def test_editable_page_query_count_is_fixed(login, board_editor, municipality_a,
         client.get(url)
     assert len(small) == len(large)
     assert Indicator.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_chosen_executors_fill_the_plans_wording_when_none_is_typed(
+    login, board_editor, municipality_a, plan_a, school_a2
+):
+    task = plan_a.tasks.get()
+    response = login(board_editor).post(
+        edit_url(municipality_a, "task", task),
+        task_data(task, executor_texts="", executors=[school_a2.pk]),
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.executor_texts == [school_a2.name]
+    assert list(task.executors.all()) == [school_a2]
+    assert task.history.count() == 2
