@@ -290,3 +290,22 @@ class PlanUploadForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("Fails ir par lielu (vairāk nekā 5 MB)."))
         return upload
+
+
+class PlanHeaderForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Plan
+        fields = ["title", "status", "decision_number", "decision_date", "context"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "decision_date": forms.DateInput(attrs={"placeholder": "01.09.2024."}),
+            "context": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.helper = FormHelper()
+        self.helper.form_tag = False

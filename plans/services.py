@@ -122,3 +122,18 @@ def part_move(*, actor: AbstractBaseUser, instance: PlanPart, direction: str) ->
             row.order = order
             row._history_user = actor
             row.save(update_fields=["order"])
+
+
+@transaction.atomic
+def plan_header_save(*, actor: AbstractBaseUser, form, loaded_version: int | None) -> Plan:
+    plan: Plan = form.save(commit=False)
+    updated = Plan.objects.filter(pk=plan.pk, version=loaded_version).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        raise ConflictError(STALE_MESSAGE)
+    plan.version = (loaded_version or 0) + 1
+    plan._history_user = actor
+    plan.full_clean()
+    plan.save()
+    return plan

@@ -7,6 +7,7 @@ app_name = "plans"
 urlpatterns = [
     path("plan/", views.plan_detail, name="detail"),
     path("plan/import/", views.plan_upload, name="import"),
+    path("plan/edit/", views.plan_edit, name="edit"),
     path("plan/<slug:kind>/new/", views.part_create, name="part-create"),
     path("plan/<slug:kind>/<int:pk>/edit/", views.part_edit, name="part-edit"),
     path("plan/<slug:kind>/<int:pk>/delete/", views.part_delete, name="part-delete"),

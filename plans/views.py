@@ -227,3 +227,26 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
             )
             return render(request, "plans/plan_upload.html", {"form": None, "result": result})
     return render(request, "plans/plan_upload.html", {"form": form, "problems": problems})
+
+
+@tenant_view(PLAN_EDIT)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest) -> HttpResponse:
+    plan = _plan_or_404(request)
+    form = forms.PlanHeaderForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_header_save(
+                actor=request.user, form=form, loaded_version=form.cleaned_data.get("version")
+            )
+        except ConflictError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Plāna dati saglabāti."))
+            return redirect("plans:detail", municipality=request.municipality.slug)
+    back = reverse("plans:detail", kwargs={"municipality": request.municipality.slug})
+    return render(
+        request,
+        "plans/part_form.html",
+        {"form": form, "formsets": (), "title": _("Plāna dati"), "back": back},
+    )

@@ -334,3 +334,41 @@ def test_chosen_executors_fill_the_plans_wording_when_none_is_typed(
     assert task.executor_texts == [school_a2.name]
     assert list(task.executors.all()) == [school_a2]
     assert task.history.count() == 2
+
+
+@pytest.mark.django_db
+def test_plan_header_records_the_council_decision(login, board_editor, municipality_a, plan_a):
+    url = reverse("plans:edit", kwargs={"municipality": municipality_a.slug})
+    client = login(board_editor)
+    data = {
+        "title": plan_a.title,
+        "status": "approved",
+        "decision_number": "12/2024",
+        "decision_date": "28.02.2024.",
+        "context": "",
+        "version": plan_a.version,
+    }
+    assert client.post(url, data).status_code == 302
+    plan_a.refresh_from_db()
+    assert plan_a.decision_date == datetime.date(2024, 2, 28)
+    page = client.get(reverse("plans:detail", kwargs={"municipality": municipality_a.slug}))
+    assert "domes lēmums Nr. 12/2024, 28.02.2024." in page.content.decode()
+    stale = client.post(url, data | {"decision_date": "31.02.2024."})
+    assert stale.status_code == 200
+    assert stale.context["form"].errors["decision_date"]
+    stale = client.post(url, data | {"title": "Vecā versija"})
+    assert "kāds cits šo ierakstu jau saglabāja" in stale.content.decode()
+    plan_a.refresh_from_db()
+    assert plan_a.title != "Vecā versija"
+
+
+@pytest.mark.django_db
+def test_too_large_upload_is_refused(login, board_admin, municipality_a, monkeypatch):
+    from plans.forms import PlanUploadForm
+
+    monkeypatch.setattr(PlanUploadForm, "MAX_BYTES", 100)
+    url = reverse("plans:import", kwargs={"municipality": municipality_a.slug})
+    upload = SimpleUploadedFile("plans.json", b"{" + b" " * 200 + b"}")
+    page = login(board_admin).post(url, {"file": upload}).content.decode()
+    assert "Fails ir par lielu" in page
+    assert not Plan.objects.exists()
