@@ -11,27 +11,18 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import override
+
+from pmp_portal.concurrency import claim_version
 
 from .models import Institution, Membership, Municipality, Role
 
 User = get_user_model()
-
-
-class ConflictError(Exception):
-    """Someone else saved the object after this form was loaded."""
-
-
-STALE_MESSAGE = gettext_lazy(
-    "Kamēr jūs labojāt, kāds cits šo ierakstu jau saglabāja. Jūsu izmaiņas nav saglabātas: "
-    "atveriet ierakstu no jauna, lai redzētu jaunāko versiju."
-)
 
 
 @transaction.atomic
@@ -64,12 +55,7 @@ def institution_update(
     is_active: bool,
 ) -> Institution:
     """Save the edit only if nobody saved the institution since ``loaded_version`` was read."""
-    updated = Institution.objects.filter(pk=institution.pk, version=loaded_version).update(
-        version=F("version") + 1
-    )
-    if not updated:
-        raise ConflictError(STALE_MESSAGE)
-    institution.refresh_from_db()
+    claim_version(institution, loaded_version)
     institution.name = name.strip()
     institution.kind = kind
     institution.abbreviation = abbreviation.strip()

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pmp_portal.concurrency import ConflictError
+
 from . import selectors, services
 from .forms import InstitutionForm, InviteForm
 from .models import Institution, Membership
@@ -69,7 +71,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 abbreviation=form.cleaned_data["abbreviation"],
                 is_active=form.cleaned_data["is_active"],
             )
-        except services.ConflictError as error:
+        except ConflictError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
             form.add_error(None, error)

@@ -267,6 +267,12 @@ class _Writer:
         obj.save()
         return obj
 
+    def match_each(self, names: list[str] | None, path: str) -> list[Institution]:
+        found: list[Institution] = []
+        for index, name in enumerate(names or []):
+            found += [i for i in self.match(name, f"{path}[{index}]") if i not in found]
+        return found
+
     def match(self, text: str | None, path: str) -> list[Institution]:
         whole = self.index.find(text or "")
         if whole is not None:  # "Mūzikas, mākslas, sporta skolas" is one name
@@ -479,10 +485,7 @@ def plan_import(
             extra=_extra(row, ACTIVITY_KEYS),
         )
         activity.responsible.set(writer.match(row.get("responsible"), f"{path}.responsible"))
-        involved = []
-        for i, name in enumerate(row.get("involved") or []):
-            involved += writer.match(name, f"{path}.involved[{i}]")
-        activity.involved.set(involved)
+        activity.involved.set(writer.match_each(row.get("involved"), f"{path}.involved"))
         if activity.number:
             activities.setdefault(activity.number, activity)
     result.counts["activities"] = len(data.get("activities") or [])
@@ -533,10 +536,7 @@ def plan_import(
             supervisor=supervisors[0] if supervisors else None,
             extra=_extra(row, TASK_KEYS),
         )
-        executors = []
-        for i, name in enumerate(row.get("executors") or []):
-            executors += writer.match(name, f"{path}.executors[{i}]")
-        task.executors.set(executors)
+        task.executors.set(writer.match_each(row.get("executors"), f"{path}.executors"))
     result.counts["tasks"] = len(data.get("tasks") or [])
 
     for order, row in enumerate(data.get("resources") or []):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 
-from institutions.services import STALE_MESSAGE, ConflictError
+from pmp_portal.concurrency import claim_version
 
 from .models import Activity, Goal, Indicator, Plan, PlanPart, ResourceRow, Task
 from .parsing import parse_number
@@ -20,18 +20,6 @@ EDITABLE: dict[str, type[PlanPart]] = {
 }
 
 
-def _claim_version(instance: PlanPart, loaded_version: int | None) -> None:
-    """Move the row to the next version, or refuse if someone saved it since it was loaded."""
-    updated = (
-        type(instance)
-        .objects.filter(pk=instance.pk, version=loaded_version)
-        .update(version=F("version") + 1)
-    )
-    if not updated:
-        raise ConflictError(STALE_MESSAGE)
-    instance.version = (loaded_version or 0) + 1
-
-
 @transaction.atomic
 def part_save(
     *,
@@ -43,7 +31,7 @@ def part_save(
 ) -> PlanPart:
     instance: PlanPart = form.save(commit=False)
     if instance.pk:
-        _claim_version(instance, loaded_version)
+        claim_version(instance, loaded_version)
     else:
         instance.municipality_id = plan.municipality_id
         instance.plan = plan
@@ -103,7 +91,7 @@ def _fill_texts_from_links(instance: PlanPart, data: dict) -> None:
 
 @transaction.atomic
 def part_delete(*, actor: AbstractBaseUser, instance: PlanPart, loaded_version: int | None):
-    _claim_version(instance, loaded_version)
+    claim_version(instance, loaded_version)
     instance._history_user = actor
     instance.delete()
 
@@ -127,12 +115,7 @@ def part_move(*, actor: AbstractBaseUser, instance: PlanPart, direction: str) ->
 @transaction.atomic
 def plan_header_save(*, actor: AbstractBaseUser, form, loaded_version: int | None) -> Plan:
     plan: Plan = form.save(commit=False)
-    updated = Plan.objects.filter(pk=plan.pk, version=loaded_version).update(
-        version=F("version") + 1
-    )
-    if not updated:
-        raise ConflictError(STALE_MESSAGE)
-    plan.version = (loaded_version or 0) + 1
+    claim_version(plan, loaded_version)
     plan._history_user = actor
     plan.full_clean()
     plan.save()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutions.permissions import PLAN_EDIT, PLAN_IMPORT, PLAN_READ, tenant_view
-from institutions.services import ConflictError
+from pmp_portal.concurrency import ConflictError
 
 from . import forms, selectors, services
 from .importer import PlanImportError, load_json, plan_import
