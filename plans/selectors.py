@@ -126,7 +126,8 @@ def plan_tables(plan: Plan, filters: PlanFilters, memberships: list[Membership])
         "tasks": [t for t in tasks if t.institution_ids & my_ids],
         "institutions": [m.institution for m in memberships if m.role == Role.REPORTER],
     }
-    target_years = sorted({t.year for i in indicators for t in i.targets.all()})
+    # A year column only where some target is set (Ogre's plan carries an empty 2028 column).
+    target_years = sorted({t.year for i in indicators for t in i.targets.all() if t.text})
     for indicator in indicators:
         by_year = {t.year: t for t in indicator.targets.all()}
         indicator.target_cells = [by_year.get(year) for year in target_years]

@@ -8,7 +8,7 @@ from django.core import mail
 from institutions.demo import demo_password, load_demo_data
 from institutions.models import Institution, Membership
 
-from .conftest import log_in, shot, switch_language
+from .conftest import SHOTS, log_in, shot, switch_language
 
 
 @pytest.fixture
@@ -97,6 +97,8 @@ def test_plan_page_of_each_demo_municipality(page, demo, slug):
     for section in ["situacija", "sadarbiba", "merki", "raditaji", "aktivitates", "uzdevumi"]:
         assert page.locator(f"#{section}").is_visible()
     shot(page, f"plan-{slug}-lv")
+    for section in ["raditaji", "uzdevumi"]:
+        page.locator(f"#{section}").screenshot(path=str(SHOTS / f"plan-{slug}-{section}-lv.png"))
     page.locator("#f-level").select_option("targeted")
     page.get_by_role("button", name="Rādīt").click()
     assert "level=targeted" in page.url
