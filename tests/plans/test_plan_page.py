@@ -131,3 +131,14 @@ def test_plan_page_without_a_plan_explains(login, leadership, municipality_a):
     page = login(leadership).get(url(municipality_a))
     assert page.status_code == 200
     assert "plāns vēl nav ievadīts" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_notes_and_extra_keys_of_a_plan_are_shown(login, leadership, municipality_a):
+    data = seed("000.json")
+    data["tasks"][0]["pilot_schools"] = "Blomes pamatskola"
+    data["activities"][0]["note"] = "Aktivitāte apvienota ar 1.2."
+    plan_import(municipality=municipality_a, data=data)
+    page = login(leadership).get(url(municipality_a)).content.decode()
+    assert "pilot_schools" in page and "Blomes pamatskola" in page
+    assert "Aktivitāte apvienota ar 1.2." in page
