@@ -6,6 +6,7 @@ secure cookies, HSTS). Everything else is read from the environment so one modul
 ``docs/`` and the README list the variables.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "axes",
     "pmp_portal",
     "institutions",
     "plans",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pmp_portal.urls"
@@ -130,6 +134,23 @@ PASSWORD_HASHERS = [
 ]
 # An invitation link stays valid for a week; a reset link for the same time.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force protection counts failures per username *and* address, so that nobody can
+# lock a director out by guessing at their username from elsewhere.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "pmp_portal.security.client_ip"
+AXES_USERNAME_CALLABLE = "pmp_portal.security.login_username"
+# How many reverse proxies in front add to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,0 +1,84 @@
+"""Login, sessions and brute-force protection: each rule tried the way an attacker would."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+LOCKED = "Pieteikšanās uz laiku bloķēta"
+
+
+def attempt(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+@pytest.mark.django_db
+def test_five_wrong_passwords_lock_that_username_from_that_address_only(director_a1, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt(client, director_a1.email, "nepareiza-parole").status_code == 200
+    assert attempt(client, director_a1.email, "nepareiza-parole").status_code == 429
+    locked = attempt(client, director_a1.email, PASSWORD)  # even the right password
+    assert locked.status_code == 429
+    assert LOCKED in locked.content.decode()
+    # The real director at school, from another address, still gets in.
+    school = Client()
+    assert attempt(school, director_a1.email, PASSWORD, ip="10.0.0.2").status_code == 302
+
+
+@pytest.mark.django_db
+def test_case_variants_of_the_username_count_as_one(director_a1, settings):
+    client = Client()
+    variants = [director_a1.email.upper(), director_a1.email.title(), f" {director_a1.email}"]
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, variants[i % len(variants)], "nepareiza-parole")
+    assert attempt(client, director_a1.email, PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db
+def test_unknown_username_is_locked_with_the_same_message(settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "neviens@pmp.example", "x")
+    response = attempt(client, "neviens@pmp.example", "x")
+    assert response.status_code == 429
+    assert LOCKED in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_rotates_the_session_and_logout_ends_it(director_a1, municipality_a):
+    client = Client()
+    client.get(reverse("login"))
+    client.cookies["sessionid"] = "chosen-by-attacker"
+    assert attempt(client, director_a1.email, PASSWORD).status_code == 302
+    assert client.cookies["sessionid"].value != "chosen-by-attacker"
+    home = reverse("municipality-home", kwargs={"municipality": municipality_a.slug})
+    assert client.get(home).status_code == 200
+    assert client.get(reverse("logout")).status_code == 405  # no logout by GET (CSRF)
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(home).status_code == 302
+
+
+@pytest.mark.django_db
+def test_deactivated_account_loses_its_open_session(login, director_a1, municipality_a):
+    client = login(director_a1)
+    home = reverse("municipality-home", kwargs={"municipality": municipality_a.slug})
+    assert client.get(home).status_code == 200
+    director_a1.is_active = False
+    director_a1.save()
+    response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_client_ip_trusts_only_the_proxies_own_entries(rf, settings):
+    from pmp_portal.security import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", REMOTE_ADDR="10.0.0.5")
+    assert client_ip(request) == "203.0.113.9"  # "1.2.3.4" was written by the client
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.5"
