@@ -82,3 +82,28 @@ def test_client_ip_trusts_only_the_proxies_own_entries(rf, settings):
     assert client_ip(request) == "203.0.113.9"  # "1.2.3.4" was written by the client
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == "10.0.0.5"
+
+
+@pytest.mark.django_db
+def test_password_reset_mails_a_link_only_to_a_known_account(client, director_a1, mailoutbox):
+    known = client.post(reverse("password_reset"), {"email": director_a1.email.upper()})
+    unknown = client.post(reverse("password_reset"), {"email": "neviens@pmp.example"})
+    # Same answer either way: the page never tells whether an account exists.
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert [m.to for m in mailoutbox] == [[director_a1.email]]
+    assert "/set-password/" in mailoutbox[0].body
+    assert mailoutbox[0].subject == "PMP portāls: paroles atjaunošana"
+
+
+@pytest.mark.django_db
+def test_weak_passwords_are_refused_when_setting_one(client, director_a1, mailoutbox):
+    import re
+
+    client.post(reverse("password_reset"), {"email": director_a1.email})
+    path = re.search(r"https?://[^/]+(/set-password/\S+/)", mailoutbox[0].body).group(1)
+    form_url = client.get(path, follow=True).redirect_chain[-1][0]
+    for weak in ["īsa-parole", "password1234", "123456789012"]:
+        response = client.post(form_url, {"new_password1": weak, "new_password2": weak})
+        assert response.status_code == 200, weak
+        assert response.context["form"].errors

@@ -187,6 +187,18 @@ def test_get_matrix(ctx, name, persona):
         assert response["Location"].startswith(reverse("login"))
     # No GET changes state, for anyone.
     assert database_snapshot() == before
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        assert_scripts_carry_the_nonce(response)
+
+
+def assert_scripts_carry_the_nonce(response) -> None:
+    csp = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    html = response.content.decode()
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts, "every page loads its scripts"
+    assert all(f'nonce="{nonce}"' in tag for tag in scripts), scripts
+    assert ' style="' not in html, "inline style attributes are blocked by the CSP"
 
 
 POST_CASES = [(name, persona) for name, row in sorted(MATRIX.items()) for persona in row.post]
