@@ -156,3 +156,19 @@ def plan_tables(plan: Plan, filters: PlanFilters, memberships: list[Membership])
         "all_institutions": all_institutions,
         "levels": Level.choices,
     }
+
+
+def plan_summary(municipality: Municipality) -> dict | None:
+    """The start page's plan card: the sizes of the template's main tables."""
+    plan = Plan.objects.filter(municipality=municipality).first()
+    if plan is None:
+        return None
+    return {
+        "plan": plan,
+        "counts": [
+            (_("stratēģiskie mērķi"), Goal.objects.filter(plan=plan).count()),
+            (_("rezultatīvie rādītāji"), Indicator.objects.filter(plan=plan).count()),
+            (_("aktivitātes"), Activity.objects.filter(plan=plan).count()),
+            (_("darba uzdevumi"), Task.objects.filter(plan=plan).count()),
+        ],
+    }

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from institutions import selectors
 from institutions.permissions import MUNICIPALITY_READ, tenant_view
+from plans.selectors import plan_summary
 
 from .calendar import monitoring_calendar
 
@@ -35,6 +36,7 @@ def municipality_home(request: HttpRequest) -> HttpResponse:
         "municipality_home.html",
         {
             "kind_counts": selectors.institution_kind_counts(request.municipality),
+            "plan_summary": plan_summary(request.municipality),
             "reporting_institutions": [
                 m.institution.name for m in request.memberships if m.institution_id
             ],

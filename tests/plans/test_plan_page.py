@@ -142,3 +142,14 @@ def test_notes_and_extra_keys_of_a_plan_are_shown(login, leadership, municipalit
     page = login(leadership).get(url(municipality_a)).content.decode()
     assert "pilot_schools" in page and "Blomes pamatskola" in page
     assert "Aktivitāte apvienota ar 1.2." in page
+
+
+@pytest.mark.django_db
+def test_start_page_summarises_the_plan(login, leadership, municipality_a):
+    plan_import(municipality=municipality_a, data=seed("000.json"))
+    response = login(leadership).get(
+        reverse("municipality-home", kwargs={"municipality": municipality_a.slug})
+    )
+    counts = dict(response.context["plan_summary"]["counts"])
+    assert list(counts.values()) == [20, 12, 23, 30]
+    assert "(2024–2028)" in response.content.decode()
