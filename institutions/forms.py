@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from pmp_portal.text import latvian_sorted
+from pmp_portal.validators import validate_no_personal_code
 
 from .models import Institution, InstitutionKind, Municipality, Role
 
@@ -14,8 +15,15 @@ User = get_user_model()
 
 
 class InstitutionForm(forms.Form):
-    name = forms.CharField(label=_("Nosaukums"), max_length=300)
-    abbreviation = forms.CharField(label=_("Saīsinājums"), max_length=100, required=False)
+    name = forms.CharField(
+        label=_("Nosaukums"), max_length=300, validators=[validate_no_personal_code]
+    )
+    abbreviation = forms.CharField(
+        label=_("Saīsinājums"),
+        max_length=100,
+        required=False,
+        validators=[validate_no_personal_code],
+    )
     kind = forms.ChoiceField(label=_("Veids"), choices=InstitutionKind.choices)
     is_active = forms.BooleanField(label=_("Darbojas"), required=False, initial=True)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

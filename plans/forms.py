@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
 from pmp_portal.text import latvian_sorted
+from pmp_portal.validators import validate_no_personal_code
 
 from .models import Activity, Baseline, Goal, Indicator, Level, Plan, ResourceRow, Target, Task
 from .parsing import parse_plan_date
@@ -29,7 +30,17 @@ class LinesField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class PartForm(forms.ModelForm):
+class _NoPersonalCodes:
+    """Plans describe groups, never pupils: no free-text field may carry a personal code."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(validate_no_personal_code)
+
+
+class PartForm(_NoPersonalCodes, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
@@ -74,14 +85,14 @@ class IndicatorForm(PartForm):
         }
 
 
-class BaselineForm(forms.ModelForm):
+class BaselineForm(_NoPersonalCodes, forms.ModelForm):
     class Meta:
         model = Baseline
         fields = ["label", "value_text", "as_of"]
         widgets = {"value_text": forms.TextInput(), "as_of": forms.TextInput()}
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(_NoPersonalCodes, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["year", "text"]

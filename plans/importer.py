@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from institutions.models import Institution, InstitutionKind, Municipality
+from pmp_portal.validators import contains_personal_code
 
 from .models import (
     Activity,
@@ -236,8 +237,26 @@ def validate(data: Any) -> None:
                 check.text(row, key, path)
         check.text_list(row, "funding_sources", path)
         check.text(row, "amount_eur", path)
+    for path, text in _strings(data, "$"):
+        if contains_personal_code(text):
+            check.error(
+                path,
+                "teksts izskatās pēc personas koda; plānā glabā tikai kopskaitus",
+                "the text looks like a personal code; plans hold aggregate counts only",
+            )
     if check.errors:
         raise PlanImportError(check.errors)
+
+
+def _strings(value: Any, path: str):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
 
 
 # --- writing ----------------------------------------------------------------------------
