@@ -144,7 +144,10 @@ def _indicator(indicator) -> dict[str, Any]:
         for b in indicator.baselines.all()
     ]
     shape = indicator.extra.get("_baseline_shape")
-    baseline = baselines if shape == "list" else (baselines[0] if baselines else None)
+    if shape == "list" or len(baselines) > 1:
+        baseline = baselines
+    else:
+        baseline = baselines[0] if baselines else None
     targets = None
     if not indicator.extra.get("_targets_none"):
         targets = {str(t.year): t.extra.get("_raw", t.text) for t in indicator.targets.all()}

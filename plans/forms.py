@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
@@ -104,7 +104,9 @@ class TargetForm(_NoPersonalCodes, forms.ModelForm):
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
-        if not self.plan.period_start <= year <= self.plan.period_end:
+        # A year the imported plan already had (Ogre's 2028 column) may stay as it is.
+        unchanged = self.instance.pk and "year" not in self.changed_data
+        if not unchanged and not self.plan.period_start <= year <= self.plan.period_end:
             raise forms.ValidationError(
                 _("Gadam jābūt plāna periodā (%(start)s–%(end)s)."),
                 params={"start": self.plan.period_start, "end": self.plan.period_end},
@@ -115,7 +117,23 @@ class TargetForm(_NoPersonalCodes, forms.ModelForm):
 BaselineFormSet = inlineformset_factory(
     Indicator, Baseline, form=BaselineForm, extra=1, can_delete=True
 )
-TargetFormSet = inlineformset_factory(Indicator, Target, form=TargetForm, extra=1, can_delete=True)
+
+
+class BaseTargetFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        years = [
+            form.cleaned_data["year"]
+            for form in self.forms
+            if form.cleaned_data.get("year") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(years) != len(set(years)):
+            raise forms.ValidationError(_("Katram gadam var būt tikai viena sasniedzamā vērtība."))
+
+
+TargetFormSet = inlineformset_factory(
+    Indicator, Target, form=TargetForm, formset=BaseTargetFormSet, extra=1, can_delete=True
+)
 
 
 class ActivityForm(PartForm):
@@ -157,7 +175,9 @@ class ActivityForm(PartForm):
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, plan=plan, **kwargs)
         self.fields["goal"].queryset = Goal.objects.filter(plan=plan)
-        self.fields["years"].choices = [(y, str(y)) for y in plan.years]
+        # Years the plan already had outside its period stay choosable, so a save keeps them.
+        years = sorted(set(plan.years) | set(self.instance.years or []))
+        self.fields["years"].choices = [(y, str(y)) for y in years]
         if self.instance.pk:
             self.initial["years"] = self.instance.years or []
 

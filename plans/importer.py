@@ -85,6 +85,10 @@ class ImportResult:
 def load_json(raw: bytes | str) -> dict[str, Any]:
     try:
         data = json.loads(raw)
+    except RecursionError:
+        raise PlanImportError(
+            [Problem("$", "JSON ir pārāk dziļi ligzdots", "JSON is nested too deeply")]
+        ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise PlanImportError(
             [Problem("$", f"nav derīgs JSON ({error})", f"not valid JSON ({error})")]
@@ -102,16 +106,24 @@ class _Checker:
     def error(self, path: str, lv: str, en: str) -> None:
         self.errors.append(Problem(path, lv, en))
 
-    def text(self, row: dict, key: str, path: str, *, required: bool = False) -> None:
+    def text(
+        self, row: dict, key: str, path: str, *, required: bool = False, max_length: int = 0
+    ) -> None:
         value = row.get(key)
         if value is None:
             if required:
                 self.error(f"{path}.{key}", "obligāts lauks trūkst", "required field missing")
             return
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
+        if not isinstance(value, str):
             self.error(f"{path}.{key}", "jābūt tekstam", "must be text")
-        elif required and not str(value).strip():
+        elif required and not value.strip():
             self.error(f"{path}.{key}", "nedrīkst būt tukšs", "must not be empty")
+        elif max_length and len(value) > max_length:
+            self.error(
+                f"{path}.{key}",
+                f"par garu (vairāk nekā {max_length} rakstzīmes)",
+                f"too long (more than {max_length} characters)",
+            )
 
     def text_list(self, row: dict, key: str, path: str) -> None:
         value = row.get(key)
@@ -168,12 +180,19 @@ def validate(data: Any) -> None:
     for key in ("abbreviations", "monitoring", "cooperation_model"):
         if data.get(key) is not None and not isinstance(data[key], dict):
             check.error(f"$.{key}", "jābūt objektam", "must be an object")
+    cooperation = data.get("cooperation_model")
+    if isinstance(cooperation, dict):
+        check.text(cooperation, "group_name", "$.cooperation_model")
+        check.text(cooperation, "established_by", "$.cooperation_model")
+        check.text_list(cooperation, "members", "$.cooperation_model")
+        check.text_list(cooperation, "escalation_steps", "$.cooperation_model")
     for key in ("results_accounting", "distinctive_en"):
         if data.get(key) is not None and not isinstance(data[key], list):
             check.error(f"$.{key}", "jābūt sarakstam", "must be a list")
     for path, row in check.rows(data, "institutions"):
-        check.text(row, "name", path, required=True)
-        check.text(row, "abbr", path)
+        check.text(row, "name", path, required=True, max_length=300)
+        check.text(row, "abbr", path, max_length=100)
+        check.text(row, "kind", path, max_length=40)
         check.text_list(row, "role_in_cooperation", path)
     for path, row in check.rows(data, "situation"):
         check.text(row, "category", path, required=True)
@@ -182,12 +201,12 @@ def validate(data: Any) -> None:
     levels = Level.values
     for path, row in check.rows(data, "goals"):
         check.choice(row, "level", path, levels)
-        check.text(row, "number", path)
+        check.text(row, "number", path, max_length=20)
         check.text(row, "title", path, required=True)
         check.text_list(row, "expected_results", path)
     for path, row in check.rows(data, "indicators"):
         check.choice(row, "level", path, levels)
-        check.text(row, "number", path)
+        check.text(row, "number", path, max_length=20)
         check.text(row, "name", path, required=True)
         check.choice(row, "kind", path, Indicator.Kind.values, required=False)
         check.choice(row, "direction", path, Indicator.Direction.values, required=False)
@@ -200,22 +219,29 @@ def validate(data: Any) -> None:
                 check.error(f"{path}.baseline", "jābūt objektam", "must be an object")
             elif item is not None:
                 bpath = f"{path}.baseline" + (f"[{i}]" if isinstance(baseline, list) else "")
-                for key in BASELINE_KEYS:
-                    check.text(item, key, bpath)
+                check.text(item, "label", bpath, max_length=200)
+                check.text(item, "as_of", bpath)
+                value = item.get("value")
+                if value is not None and (
+                    isinstance(value, bool) or not isinstance(value, str | int | float)
+                ):
+                    check.error(f"{bpath}.value", "jābūt tekstam", "must be text")
         targets = row.get("targets")
         if targets is not None and not isinstance(targets, dict):
             check.error(f"{path}.targets", "jābūt objektam gads → vērtība", "must map year → value")
         for year, text in (targets or {}).items() if isinstance(targets, dict) else []:
-            if not str(year).isdigit() or not 2000 <= int(year) <= 2100:
+            if not (str(year).isascii() and str(year).isdecimal() and 2000 <= int(year) <= 2100):
                 check.error(
                     f"{path}.targets.{year}", "gadam jābūt skaitlim", "year must be a number"
                 )
-            if text is not None and not isinstance(text, str | int | float):
+            if text is not None and (
+                isinstance(text, bool) or not isinstance(text, str | int | float)
+            ):
                 check.error(f"{path}.targets.{year}", "jābūt tekstam", "must be text")
     for path, row in check.rows(data, "activities"):
-        check.text(row, "number", path)
+        check.text(row, "number", path, max_length=20)
         check.text(row, "title", path, required=True)
-        check.text(row, "goal_number", path)
+        check.text(row, "goal_number", path, max_length=20)
         check.text(row, "expected_result", path)
         check.text(row, "responsible", path)
         check.text_list(row, "involved", path)
@@ -225,18 +251,27 @@ def validate(data: Any) -> None:
         ):
             check.error(f"{path}.years", "jābūt gadu sarakstam", "must be a list of years")
     for path, row in check.rows(data, "tasks"):
-        check.text(row, "number", path)
+        check.text(row, "number", path, max_length=20)
         check.text(row, "title", path, required=True)
-        for key in ("activity_number", "start", "end", "supervisor"):
-            check.text(row, key, path)
+        check.text(row, "activity_number", path, max_length=20)
+        check.text(row, "start", path, max_length=200)
+        check.text(row, "end", path, max_length=200)
+        check.text(row, "supervisor", path)
         check.text_list(row, "executors", path)
     for path, row in check.rows(data, "resources"):
         check.choice(row, "level", path, levels, required=False)
         for key in RESOURCE_KEYS:
-            if key not in {"level", "funding_sources", "amount_eur"}:
+            if key not in {"level", "funding_sources", "amount_eur", "activity_number"}:
                 check.text(row, key, path)
+        check.text(row, "activity_number", path, max_length=20)
         check.text_list(row, "funding_sources", path)
-        check.text(row, "amount_eur", path)
+        amount = row.get("amount_eur")
+        if amount is not None and (
+            isinstance(amount, bool) or not isinstance(amount, str | int | float)
+        ):
+            check.error(
+                f"{path}.amount_eur", "jābūt summai vai tekstam", "must be an amount or text"
+            )
     for path, text in _strings(data, "$"):
         if contains_personal_code(text):
             check.error(

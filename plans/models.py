@@ -202,7 +202,9 @@ class Activity(PlanPart):
     planned_result = models.TextField(_("sasniedzamais rezultāts"), blank=True, null=True)
     responsible_text = models.TextField(_("atbildīgā institūcija"), blank=True, null=True)
     responsible = models.ManyToManyField(Institution, related_name="+", blank=True)
-    involved_texts = models.JSONField(_("iesaistītās institūcijas"), default=list, null=True)
+    involved_texts = models.JSONField(
+        _("iesaistītās institūcijas"), default=list, null=True, blank=True
+    )
     involved = models.ManyToManyField(Institution, related_name="+", blank=True)
     years = models.JSONField(_("īstenošanas gadi"), default=list, null=True, blank=True)
 
@@ -240,7 +242,7 @@ class Task(PlanPart):
     end_precision = models.CharField(
         max_length=10, choices=Precision.choices, blank=True, null=True
     )
-    executor_texts = models.JSONField(_("izpildītāji"), default=list, null=True)
+    executor_texts = models.JSONField(_("izpildītāji"), default=list, null=True, blank=True)
     executors = models.ManyToManyField(Institution, related_name="+", blank=True)
     supervisor_text = models.TextField(_("uzraugošā institūcija"), blank=True, null=True)
     supervisor = models.ForeignKey(
@@ -271,7 +273,7 @@ class ResourceRow(PlanPart):
     support_resources = models.TextField(_("atbalsta resursi"), blank=True, null=True)
     financial_resources = models.TextField(_("finanšu resursi"), blank=True, null=True)
     time_resources = models.TextField(_("laika resursi"), blank=True, null=True)
-    funding_sources = models.JSONField(_("finanšu avoti"), default=list, null=True)
+    funding_sources = models.JSONField(_("finanšu avoti"), default=list, null=True, blank=True)
     amount_text = models.JSONField(_("summa (kā plānā)"), null=True, blank=True)
     amount_eur = models.DecimalField(
         _("summa, EUR"), max_digits=14, decimal_places=2, null=True, blank=True

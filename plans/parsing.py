@@ -12,6 +12,14 @@ from decimal import Decimal, InvalidOperation
 _NUMBER = re.compile(r"[-+]?\d+(?:[ \xa0]\d{3})*(?:[.,]\d+)?")
 
 
+# The number columns hold up to ten integer digits; a larger "number" is not a value.
+_LIMIT = Decimal(10) ** 10
+
+
+def _bounded(value: Decimal) -> Decimal | None:
+    return value if value.is_finite() and abs(value) < _LIMIT else None
+
+
 def parse_number(text: object) -> Decimal | None:
     """The first number in a target or baseline text: "Līdz 70%" → 70, "3,716" → 3.716.
 
@@ -21,7 +29,7 @@ def parse_number(text: object) -> Decimal | None:
     if isinstance(text, bool) or text is None:
         return None
     if isinstance(text, int | float | Decimal):
-        return Decimal(str(text))
+        return _bounded(Decimal(str(text)))
     if not isinstance(text, str):
         return None
     for match in _NUMBER.finditer(text):
@@ -32,7 +40,7 @@ def parse_number(text: object) -> Decimal | None:
             continue  # a year ("2024. g.", "2025./26. m.g."), not a value
         raw = match.group(0).replace(" ", "").replace("\xa0", "").replace(",", ".")
         try:
-            return Decimal(raw)
+            return _bounded(Decimal(raw))
         except InvalidOperation:
             return None
     return None

@@ -8,6 +8,7 @@ from django.db.models import Max
 
 from pmp_portal.concurrency import claim_version
 
+from .importer import ABSENT
 from .models import Activity, Goal, Indicator, Plan, PlanPart, ResourceRow, Task
 from .parsing import parse_number
 
@@ -45,24 +46,44 @@ def part_save(
         instance.end_date, instance.end_precision = (
             (end.date, end.precision) if end else (None, None)
         )
-        # The plan's own wording of the deadline is replaced by what was typed.
-        instance.extra.pop("deadline_text", None)
+        # The plan's own wording of the deadline gives way once the dates are retyped.
+        if {"start_text", "end_text"} & set(form.changed_data):
+            instance.extra.pop("deadline_text", None)
     if isinstance(instance, ResourceRow):
         instance.funding_sources = [
             *form.cleaned_data["funding_sources"],
             *form.cleaned_data["other_sources"],
         ]
-        instance.amount_text = None if instance.amount_eur is None else str(instance.amount_eur)
+        # The plan's own wording of the amount ("pēc vajadzības", "1 200") stays unless the
+        # amount itself was changed.
+        if "amount_eur" in form.changed_data:
+            instance.amount_text = None if instance.amount_eur is None else str(instance.amount_eur)
+    # Numbers that tie rows together in the template's tables follow the chosen link.
+    if isinstance(instance, Activity) and instance.goal_id:
+        instance.goal_number = instance.goal.number
+    if isinstance(instance, Task | ResourceRow) and instance.activity_id:
+        instance.activity_number = instance.activity.number
+    if isinstance(instance, Indicator) and formsets:
+        instance.extra.pop("_targets_none", None)
+    # Edited in the portal, the row now has every template field.
+    instance.extra.pop(ABSENT, None)
     _fill_texts_from_links(instance, form.cleaned_data)
     instance._history_user = actor
     instance.full_clean(exclude=["responsible", "involved", "executors"])
     instance.save()
     form.save_m2m()
+    if isinstance(instance, Activity) and "number" in form.changed_data:
+        # Tasks and resource rows show their activity's number; keep it in step.
+        Task.objects.filter(activity=instance).update(activity_number=instance.number)
+        ResourceRow.objects.filter(activity=instance).update(activity_number=instance.number)
+    if isinstance(instance, Goal) and "number" in form.changed_data:
+        Activity.objects.filter(goal=instance).update(goal_number=instance.number)
     for formset in formsets:
         formset.instance = instance
         for child in formset.save(commit=False):
             child.municipality_id = plan.municipality_id
             child.plan = plan
+            child.extra.pop(ABSENT, None)
             if hasattr(child, "value_text"):
                 child.value_number = parse_number(child.value_text)
                 child.extra["_raw_value"] = child.value_text

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +18,8 @@ from .models import Level, Plan
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return int(value) if value and value.isascii() and value.isdecimal() else None
 
 
 @tenant_view(PLAN_READ)
@@ -118,6 +120,8 @@ def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
             )
         except ConflictError as error:
             form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(request, _("Saglabāts: %s") % saved)
             return redirect(_back(request, kind))
@@ -158,7 +162,7 @@ def part_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             services.part_delete(
                 actor=request.user,
                 instance=instance,
-                loaded_version=int(version) if version.isdigit() else None,
+                loaded_version=_int(version),
             )
         except ConflictError as error:
             messages.error(request, str(error))
