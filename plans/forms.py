@@ -168,8 +168,8 @@ class ActivityForm(PartForm):
             "title": forms.Textarea(attrs={"rows": 2}),
             "planned_result": forms.Textarea(attrs={"rows": 3}),
             "responsible_text": forms.TextInput(),
-            "responsible": forms.SelectMultiple(attrs={"size": 6}),
-            "involved": forms.SelectMultiple(attrs={"size": 8}),
+            "responsible": forms.CheckboxSelectMultiple,
+            "involved": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
@@ -217,16 +217,14 @@ class TaskForm(PartForm):
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "executors": forms.SelectMultiple(attrs={"size": 8}),
+            "executors": forms.CheckboxSelectMultiple,
             "supervisor_text": forms.TextInput(),
         }
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, plan=plan, **kwargs)
         self.fields["activity"].queryset = Activity.objects.filter(plan=plan)
-        self.fields["executors"].help_text = _(
-            "Šīs iestādes par uzdevumu atskaitās. Vairākas izvēlas ar Ctrl (vai ⌘) un klikšķi."
-        )
+        self.fields["executors"].help_text = _("Šīs iestādes par uzdevumu atskaitās.")
 
     def _date(self, key: str, *, end: bool):
         text = (self.cleaned_data.get(key) or "").strip()

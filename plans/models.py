@@ -68,8 +68,12 @@ class Plan(models.Model):
 
 
 class PlanPart(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="%(class)ss")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("pašvaldība")
+    )
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("plāns")
+    )
     order = models.PositiveIntegerField(_("secība"), default=0)
     extra = models.JSONField(_("citi dati"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -161,7 +165,9 @@ class Indicator(PlanPart):
 
 
 class Baseline(PlanPart):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="baselines")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="baselines", verbose_name=_("rādītājs")
+    )
     label = models.CharField(_("grupa"), max_length=200, blank=True, null=True)
     value_text = models.TextField(_("bāzes vērtība"), blank=True, null=True)
     value_number = models.DecimalField(
@@ -177,7 +183,9 @@ class Baseline(PlanPart):
 
 
 class Target(PlanPart):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("rādītājs")
+    )
     year = models.PositiveSmallIntegerField(_("gads"))
     text = models.TextField(_("sasniedzamā vērtība"), blank=True, null=True)
     value_number = models.DecimalField(
@@ -194,18 +202,27 @@ class Target(PlanPart):
 
 class Activity(PlanPart):
     goal = models.ForeignKey(
-        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities"
+        Goal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("stratēģiskais mērķis"),
     )
     goal_number = models.CharField(_("mērķa Nr."), max_length=20, blank=True, null=True)
     number = models.CharField(_("Nr."), max_length=20, blank=True, null=True)
     title = models.TextField(_("aktivitāte"))
     planned_result = models.TextField(_("sasniedzamais rezultāts"), blank=True, null=True)
     responsible_text = models.TextField(_("atbildīgā institūcija"), blank=True, null=True)
-    responsible = models.ManyToManyField(Institution, related_name="+", blank=True)
+    responsible = models.ManyToManyField(
+        Institution, related_name="+", blank=True, verbose_name=_("atbildīgās iestādes")
+    )
     involved_texts = models.JSONField(
         _("iesaistītās institūcijas"), default=list, null=True, blank=True
     )
-    involved = models.ManyToManyField(Institution, related_name="+", blank=True)
+    involved = models.ManyToManyField(
+        Institution, related_name="+", blank=True, verbose_name=_("iesaistītās iestādes")
+    )
     years = models.JSONField(_("īstenošanas gadi"), default=list, null=True, blank=True)
 
     history = HistoricalRecords()
@@ -226,7 +243,12 @@ class Precision(models.TextChoices):
 
 class Task(PlanPart):
     activity = models.ForeignKey(
-        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("aktivitāte"),
     )
     activity_number = models.CharField(_("aktivitātes Nr."), max_length=20, blank=True, null=True)
     number = models.CharField(_("Nr."), max_length=20, blank=True, null=True)
@@ -235,18 +257,25 @@ class Task(PlanPart):
     start_text = models.CharField(_("sākums (kā plānā)"), max_length=200, blank=True, null=True)
     start_date = models.DateField(_("sākums"), null=True, blank=True)
     start_precision = models.CharField(
-        max_length=10, choices=Precision.choices, blank=True, null=True
+        _("sākuma precizitāte"), max_length=10, choices=Precision.choices, blank=True, null=True
     )
     end_text = models.CharField(_("beigas (kā plānā)"), max_length=200, blank=True, null=True)
     end_date = models.DateField(_("beigas"), null=True, blank=True)
     end_precision = models.CharField(
-        max_length=10, choices=Precision.choices, blank=True, null=True
+        _("beigu precizitāte"), max_length=10, choices=Precision.choices, blank=True, null=True
     )
     executor_texts = models.JSONField(_("izpildītāji"), default=list, null=True, blank=True)
-    executors = models.ManyToManyField(Institution, related_name="+", blank=True)
+    executors = models.ManyToManyField(
+        Institution, related_name="+", blank=True, verbose_name=_("izpildītāju iestādes")
+    )
     supervisor_text = models.TextField(_("uzraugošā institūcija"), blank=True, null=True)
     supervisor = models.ForeignKey(
-        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Institution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uzraugošā iestāde"),
     )
 
     history = HistoricalRecords()
@@ -261,7 +290,12 @@ class Task(PlanPart):
 
 class ResourceRow(PlanPart):
     activity = models.ForeignKey(
-        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="resources"
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("aktivitāte"),
     )
     level = models.CharField(
         _("prevencijas līmenis"), max_length=20, choices=Level.choices, blank=True, null=True

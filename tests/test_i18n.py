@@ -104,3 +104,22 @@ def test_browser_language_is_honoured_and_latvian_is_the_default(client):
     assert page.headers["Content-Language"] == "en"
     page = client.get(reverse("login"))
     assert page.headers["Content-Language"] == "lv"
+
+
+def test_every_model_field_has_a_latvian_label():
+    """A field without verbose_name shows its English attribute name on Latvian forms."""
+    from django.apps import apps
+
+    missing = []
+    for app in ("institutions", "plans", "indicators", "reports"):
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            for field in model._meta.get_fields():
+                if field.auto_created or not (field.concrete or field.many_to_many):
+                    continue
+                if field.name in {"id", "version"}:
+                    continue
+                if str(field.verbose_name) == field.name.replace("_", " "):
+                    missing.append(f"{model.__name__}.{field.name}")
+    assert missing == []
