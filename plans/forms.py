@@ -85,14 +85,24 @@ class IndicatorForm(PartForm):
         }
 
 
-class BaselineForm(_NoPersonalCodes, forms.ModelForm):
+class _TableRowForm(_NoPersonalCodes):
+    """A formset row shown as a table row: the column header is the label."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.update({"class": "form-control", "aria-label": field.label})
+
+
+class BaselineForm(_TableRowForm, forms.ModelForm):
     class Meta:
         model = Baseline
         fields = ["label", "value_text", "as_of"]
         widgets = {"value_text": forms.TextInput(), "as_of": forms.TextInput()}
 
 
-class TargetForm(_NoPersonalCodes, forms.ModelForm):
+class TargetForm(_TableRowForm, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["year", "text"]
