@@ -175,6 +175,8 @@ class Baseline(PlanPart):
     )
     as_of = models.TextField(_("gads / datums"), blank=True, null=True)
 
+    history = HistoricalRecords()
+
     class Meta(PlanPart.Meta):
         verbose_name = _("bāzes vērtība")
 
@@ -191,6 +193,8 @@ class Target(PlanPart):
     value_number = models.DecimalField(
         _("skaitlis"), max_digits=14, decimal_places=4, null=True, blank=True
     )
+
+    history = HistoricalRecords()
 
     class Meta(PlanPart.Meta):
         verbose_name = _("sasniedzamā vērtība")

@@ -14,7 +14,7 @@ from pmp_portal.concurrency import ConflictError
 
 from . import forms, selectors, services
 from .importer import PlanImportError, load_json, plan_import
-from .models import Level, Plan
+from .models import Baseline, Indicator, Level, Plan, Target
 
 
 def _int(value: str | None) -> int | None:
@@ -190,23 +190,39 @@ def part_move(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_GET
 def part_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     instance = _part_or_404(request, kind, pk)
-    records = list(instance.history.select_related("history_user").order_by("-history_date"))
-    entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older)
-            changes = [
-                (type(instance)._meta.get_field(c.field).verbose_name, c.old, c.new)
-                for c in delta.changes
-                if c.field not in {"version", "extra"}
-            ]
-        entries.append({"record": newer, "changes": changes})
+    entries = _history_entries(instance.history.select_related("history_user"))
+    if isinstance(instance, Indicator):
+        # An indicator's baselines and targets are edited with it; their changes are its own.
+        for model in (Baseline, Target):
+            records = model.history.filter(indicator_id=instance.pk).select_related("history_user")
+            entries += _history_entries(records, prefix=model._meta.verbose_name)
+    entries.sort(key=lambda e: e["record"].history_date, reverse=True)
     return render(
         request,
         "plans/part_history.html",
         {"instance": instance, "entries": entries, "back": _back(request, kind)},
     )
+
+
+def _history_entries(records, prefix=None) -> list[dict]:
+    """Each historical record with the fields it changed against that object's previous one."""
+    entries = []
+    previous: dict[int, object] = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        older = previous.get(record.id)
+        changes = []
+        if older is not None:
+            delta = record.diff_against(older, foreign_keys_are_objs=True)
+            model = record.instance_type
+            changes = [
+                (model._meta.get_field(c.field).verbose_name, c.old, c.new)
+                for c in delta.changes
+                if c.field not in {"version", "extra", "order"}
+            ]
+        previous[record.id] = record
+        label = f"{prefix}: {record.instance}" if prefix else None
+        entries.append({"record": record, "changes": changes, "label": label})
+    return entries
 
 
 @tenant_view(PLAN_IMPORT)

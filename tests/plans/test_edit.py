@@ -214,6 +214,16 @@ def test_indicator_targets_are_edited_with_the_indicator(
     values = {t.year: (t.text, t.value_number) for t in indicator.targets.all()}
     assert values == {2025: ("Līdz 72%", 72), 2027: ("+1 slodze", 1)}
     assert indicator.baselines.get().value_number == 62
+    history = login(board_editor).get(
+        reverse(
+            "plans:part-history",
+            kwargs={"municipality": municipality_a.slug, "kind": "indicator", "pk": indicator.pk},
+        )
+    )
+    text = history.content.decode()
+    assert "Sasniedzamā vērtība: 2025: Līdz 72%" in text  # the change, labelled
+    assert "70%" in text and "Līdz 72%" in text  # before and after
+    assert board_editor.get_full_name() in text
 
     data["version"] = indicator.version + 1
     data["targets-0-year"] = 2035
