@@ -1,0 +1,193 @@
+"""Benchmark: page cost for one municipality alone and among national-scale data.
+
+    python manage.py bench [--municipalities 43] [--requests 30] [-o bench/results.md]
+
+Each scenario runs in a child process with its own SQLite database under bench/data/, so
+the development database is never touched: "alone" holds the largest seed plan only,
+"national" the same municipality among N others. The ratio national/alone shows whether a
+page's cost grows with other tenants' data (it must not); the ratio to the empty page of
+the same layout shows what the page itself costs. Never used as a timed assertion in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+SEEDS = ["000.json", "001.json", "002.json"]
+TARGET_SEED = "002.json"  # the largest plan by rows, with a task table
+TARGET = "bench-target"
+EMPTY = "bench-empty"
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "Mēra lapu ātrumu un vaicājumu skaitu. / Measures page time and query counts."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--municipalities", type=int, default=43)
+        parser.add_argument("--requests", type=int, default=30)
+        parser.add_argument("-o", "--output", type=Path, default=Path("bench/results.md"))
+        parser.add_argument("--scenario", choices=["alone", "national"], help="(internal)")
+
+    def handle(self, *args, **options) -> None:
+        if options["scenario"]:
+            self._run_scenario(options["scenario"], options["municipalities"], options["requests"])
+            return
+        results = {}
+        for scenario in ("alone", "national"):
+            self.stderr.write(f"bench: {scenario}…")
+            results[scenario] = self._child(scenario, options)
+        report = self._report(results, options)
+        options["output"].parent.mkdir(parents=True, exist_ok=True)
+        options["output"].write_text(report, encoding="utf-8")
+        self.stdout.write(report)
+
+    # -- parent ---------------------------------------------------------------------------
+
+    def _child(self, scenario: str, options) -> dict:
+        data_dir = Path(settings.BASE_DIR) / "bench" / "data"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        db = data_dir / f"{scenario}.sqlite3"
+        db.unlink(missing_ok=True)
+        env = os.environ | {"DATABASE_URL": f"sqlite:///{db}", "DJANGO_ENV": "development"}
+        command = [
+            sys.executable,
+            "manage.py",
+            "bench",
+            "--scenario",
+            scenario,
+            "--municipalities",
+            str(options["municipalities"]),
+            "--requests",
+            str(options["requests"]),
+        ]
+        out = subprocess.run(  # noqa: S603 - our own manage.py with our own arguments
+            command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def _report(self, results: dict, options) -> str:
+        alone, national = results["alone"], results["national"]
+        lines = [
+            "# Benchmark results",
+            "",
+            f"`python manage.py bench --municipalities {options['municipalities']} "
+            f"--requests {options['requests']}` on SQLite, in-process test client "
+            "(server time without network), "
+            f"{time.strftime('%Y-%m-%d')}.",
+            "",
+            f"National data: {national['counts']['municipalities']} municipalities, "
+            f"{national['counts']['institutions']} institutions, "
+            f"{national['counts']['activities']} activities, {national['counts']['tasks']} tasks.",
+            "",
+            "| page | alone median ms | alone p95 ms | national median ms | national p95 ms "
+            "| queries alone / national | national ÷ alone | ÷ empty page |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        floor = national["pages"]["empty page (same layout)"]["median_ms"]
+        for page, a in alone["pages"].items():
+            n = national["pages"][page]
+            lines.append(
+                f"| {page} | {a['median_ms']:.1f} | {a['p95_ms']:.1f} | {n['median_ms']:.1f} "
+                f"| {n['p95_ms']:.1f} | {a['queries']} / {n['queries']} "
+                f"| {n['median_ms'] / a['median_ms']:.2f} | {n['median_ms'] / floor:.1f} |"
+            )
+        lines += ["", "`import_plan` time per plan (national generation):", ""]
+        for seed, ms in national["imports"].items():
+            lines.append(f"- {seed}: median {ms:.0f} ms")
+        lines.append("")
+        return "\n".join(lines)
+
+    # -- child ----------------------------------------------------------------------------
+
+    def _run_scenario(self, scenario: str, municipalities: int, requests: int) -> None:
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext, override_settings
+
+        from institutions.models import Institution, Membership, Municipality, Role
+        from plans.importer import plan_import
+        from plans.models import Activity, Task
+
+        call_command("migrate", verbosity=0)
+        seeds = {
+            name: json.loads(
+                (Path(settings.BASE_DIR) / "fixtures" / "seeds" / name).read_text("utf-8")
+            )
+            for name in SEEDS
+        }
+        import_ms: dict[str, list[float]] = {name: [] for name in SEEDS}
+
+        def make(slug: str, seed: str | None) -> Municipality:
+            municipality = Municipality.objects.create(name=f"{slug} pašvaldība", slug=slug)
+            if seed:
+                started = time.perf_counter()
+                plan_import(municipality=municipality, data=json.loads(json.dumps(seeds[seed])))
+                import_ms[seed].append((time.perf_counter() - started) * 1000)
+            return municipality
+
+        others = municipalities - 1 if scenario == "national" else 0
+        for index in range(others):
+            make(f"pasvaldiba-{index}", SEEDS[index % len(SEEDS)])
+        target = make(TARGET, TARGET_SEED)
+        empty = make(EMPTY, None)
+
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.create_user("bench@pmp.example", "bench@pmp.example")
+        for municipality in (target, empty):
+            Membership.objects.create(user=user, municipality=municipality, role=Role.BOARD_ADMIN)
+
+        pages = {
+            "empty page (same layout)": f"/{EMPTY}/plan/",
+            "start page": f"/{TARGET}/",
+            "plan": f"/{TARGET}/plan/",
+            "plan, filtered by level": f"/{TARGET}/plan/?level=targeted",
+            "institutions": f"/{TARGET}/institutions/",
+            "users": f"/{TARGET}/users/",
+        }
+        client = Client()
+        client.force_login(user)
+        measured = {}
+        with override_settings(DEBUG=False):
+            for name, url in pages.items():
+                client.get(url)  # warm caches and templates
+                times = []
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                query_count = len(queries)  # read now: later requests reset the query log
+                for _ in range(requests):
+                    started = time.perf_counter()
+                    client.get(url)
+                    times.append((time.perf_counter() - started) * 1000)
+                measured[name] = {
+                    "median_ms": statistics.median(times),
+                    "p95_ms": _percentile(times, 0.95),
+                    "queries": query_count,
+                }
+        result = {
+            "pages": measured,
+            "imports": {k: statistics.median(v) for k, v in import_ms.items() if v},
+            "counts": {
+                "municipalities": Municipality.objects.count(),
+                "institutions": Institution.objects.count(),
+                "activities": Activity.objects.count(),
+                "tasks": Task.objects.count(),
+            },
+        }
+        self.stdout.write(json.dumps(result))
