@@ -23,7 +23,7 @@ def test_demo_data_creates_the_three_seed_municipalities_with_one_person_per_rol
     )
     assert roles == set(Role.values)
     director = Membership.objects.get(user__email="direktors@smiltene.example")
-    assert director.institution.name == "Smiltenes vidusskola"
+    assert director.institution.name == "Smiltenes tehnikums"
     # Idempotent: a second run adds nothing.
     counts = (Institution.objects.count(), Membership.objects.count())
     call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
