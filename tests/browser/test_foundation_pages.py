@@ -21,8 +21,24 @@ def demo(transactional_db, settings):
 @pytest.mark.parametrize(
     ("lang", "texts"),
     [
-        ("lv", {"login": "Pieteikties", "home": "Uzraudzības kalendārs", "users": "Lietotāji"}),
-        ("en", {"login": "Log in", "home": "Monitoring calendar", "users": "Users"}),
+        (
+            "lv",
+            {
+                "login": "Pieteikties",
+                "home": "Uzraudzības kalendārs",
+                "users": "Lietotāji",
+                "institutions": "Iestādes",
+            },
+        ),
+        (
+            "en",
+            {
+                "login": "Log in",
+                "home": "Monitoring calendar",
+                "users": "Users",
+                "institutions": "Institutions",
+            },
+        ),
     ],
 )
 def test_login_home_and_user_management_read_well(page, demo, lang, texts):
@@ -43,7 +59,8 @@ def test_login_home_and_user_management_read_well(page, demo, lang, texts):
     assert "direktors@smiltene.example" in page.content()
     shot(page, f"users-{lang}")
 
-    page.locator(".subnav a").nth(1).click()
+    page.locator(".subnav a", has_text=texts["institutions"]).click()
+    assert page.locator("h1").inner_text() == texts["institutions"]
     shot(page, f"institutions-{lang}")
     assert "Smiltenes vidusskola" in page.content()
 
