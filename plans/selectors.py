@@ -101,6 +101,8 @@ def plan_tables(plan: Plan, filters: PlanFilters, memberships: list[Membership])
             t for t in (task.start_text, task.end_text) if t
         )
 
+    has_any_tasks = bool(tasks)  # before filtering: "no task table" vs "nothing matches"
+
     # Filters: the board asks "what does level 2 / goal 3 / this school do?"
     if filters.level:
         goals = [g for g in goals if g.level == filters.level]
@@ -148,8 +150,7 @@ def plan_tables(plan: Plan, filters: PlanFilters, memberships: list[Membership])
         "activity_groups": _by_level(activities, lambda a: a.level),
         "task_groups": _by_level(tasks, lambda t: t.level),
         "resource_groups": _by_level(resources, lambda r: r.level),
-        "task_count": len(tasks),
-        "has_any_tasks": plan.tasks.exists() if not tasks else True,
+        "has_any_tasks": has_any_tasks,
         "monitoring": monitoring,
         "mine": mine,
         "all_goals": all_goals,
