@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Institution, InstitutionKind, Membership, Municipality, Role
 
@@ -68,6 +69,9 @@ def load_demo_data() -> list[DemoLogin]:
         from plans.importer import plan_import
 
         plan_import(municipality=municipality, data=seed, replace=True)
+        from reports.demo import link_collective_executors
+
+        link_collective_executors(municipality, entry.get("groups", []))
         for person in config["people"]:
             email = f"{person['local']}@{entry['mail']}"
             user = _user(email, person["first_name"], person["last_name"], password)
@@ -87,6 +91,10 @@ def load_demo_data() -> list[DemoLogin]:
     )
     for municipality in municipalities:
         _membership(user, municipality, coordinator["role"])
+    from reports.demo import load_demo_reports
+
+    for municipality in municipalities:
+        load_demo_reports(municipality, timezone.localdate())
     logins.append(
         DemoLogin(
             municipality=", ".join(m.name for m in municipalities),

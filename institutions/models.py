@@ -100,6 +100,19 @@ class Institution(models.Model):
         default=True,
         help_text=_("Slēgtu iestādi saglabā vēsturei, bet tai vairs neuzdod atskaites."),
     )
+    # Plans name collective executors ("all municipal schools", "each school's support
+    # team"); a school that belongs to one reports on that executor's tasks too.
+    groups = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="members",
+        blank=True,
+        verbose_name=_("ietilpst kopīgajos izpildītājos"),
+        help_text=_(
+            "Plāna kopīgie izpildītāji, piemēram, “novada izglītības iestādes”, kuru "
+            "uzdevumos šī iestāde piedalās un par kuriem atskaitās."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("izveidota"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mainīta"), auto_now=True)

@@ -28,6 +28,8 @@ PLAN_IMPORT = "plan.import"
 REPORT_READ = "report.read"
 REPORT_SUBMIT = "report.submit"
 REPORT_REVIEW = "report.review"
+# Reopen an approved report: board admins only.
+REPORT_REOPEN = "report.reopen"
 INSTITUTIONS_MANAGE = "institutions.manage"
 USERS_MANAGE = "users.manage"
 
@@ -40,6 +42,7 @@ ALL_CAPABILITIES = frozenset(
         REPORT_READ,
         REPORT_SUBMIT,
         REPORT_REVIEW,
+        REPORT_REOPEN,
         INSTITUTIONS_MANAGE,
         USERS_MANAGE,
     }

@@ -77,7 +77,16 @@ class GoalForm(PartForm):
 class IndicatorForm(PartForm):
     class Meta:
         model = Indicator
-        fields = ["level", "number", "name", "kind", "direction", "data_source", "disaggregation"]
+        fields = [
+            "level",
+            "number",
+            "name",
+            "kind",
+            "direction",
+            "data_source",
+            "disaggregation",
+            "reported_by_schools",
+        ]
         widgets = {
             "name": forms.Textarea(attrs={"rows": 2}),
             "data_source": forms.TextInput(),

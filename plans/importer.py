@@ -9,6 +9,7 @@ reported as a warning, never dropped.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,6 +298,13 @@ def _strings(value: Any, path: str):
 # --- writing ----------------------------------------------------------------------------
 
 
+def reported_by_schools(data_source: str | None, kind: str | None) -> bool:
+    """Indicators whose data source is the schools themselves are collected in reports."""
+    if kind == Indicator.Kind.QUALITATIVE_TREND or not data_source:
+        return False
+    return bool(re.search(r"izglītības\s+iestād|skol", data_source, re.IGNORECASE))
+
+
 def _number(row: dict) -> str | None:
     return None if row.get("number") is None else str(row["number"])
 
@@ -468,6 +476,7 @@ def plan_import(
             direction=row.get("direction"),
             data_source=row.get("data_source"),
             disaggregation=row.get("disaggregation"),
+            reported_by_schools=reported_by_schools(row.get("data_source"), row.get("kind")),
             extra=extra,
         )
         items = baseline if isinstance(baseline, list) else [] if baseline is None else [baseline]

@@ -153,6 +153,14 @@ class Indicator(PlanPart):
     )
     data_source = models.TextField(_("datu avots"), blank=True, null=True)
     disaggregation = models.TextField(_("dalījums"), blank=True, null=True)
+    reported_by_schools = models.BooleanField(
+        _("izglītības iestādes ziņo katru semestri"),
+        default=False,
+        help_text=_(
+            "Skolas semestra atskaitē ievada šī rādītāja kopskaitus (procentiem — skaitītāju "
+            "un saucēju)."
+        ),
+    )
 
     history = HistoricalRecords()
 

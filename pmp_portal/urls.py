@@ -51,6 +51,7 @@ urlpatterns = [
     path("<slug:municipality>/", views.municipality_home, name="municipality-home"),
     path("<slug:municipality>/", include("institutions.urls")),
     path("<slug:municipality>/", include("plans.urls")),
+    path("<slug:municipality>/", include("reports.urls")),
 ]
 
 handler403 = "pmp_portal.errors.permission_denied"

@@ -11,8 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from institutions import selectors
-from institutions.permissions import MUNICIPALITY_READ, tenant_view
+from institutions.permissions import MUNICIPALITY_READ, REPORT_REVIEW, tenant_view
 from plans.selectors import plan_summary
+from reports.models import Report
+from reports.selectors import reporter_start
 
 from .calendar import monitoring_calendar
 
@@ -31,15 +33,23 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def municipality_home(request: HttpRequest) -> HttpResponse:
     today: datetime.date = timezone.localdate()
+    reporting = [m.institution for m in request.memberships if m.institution_id]
+    awaiting_review = None
+    if REPORT_REVIEW in request.capabilities:
+        awaiting_review = (
+            Report.objects.for_municipality(request.municipality)
+            .filter(status__in=[Report.Status.SUBMITTED, Report.Status.RESUBMITTED])
+            .count()
+        )
     return render(
         request,
         "municipality_home.html",
         {
             "kind_counts": selectors.institution_kind_counts(request.municipality),
             "plan_summary": plan_summary(request.municipality),
-            "reporting_institutions": [
-                m.institution.name for m in request.memberships if m.institution_id
-            ],
+            "reporting_institutions": [i.name for i in reporting],
+            "due_items": reporter_start(request.municipality, reporting, today),
+            "awaiting_review": awaiting_review,
             "calendar": monitoring_calendar(today),
             "today": today,
         },

@@ -53,6 +53,21 @@ EDIT_POST = {ANON: 302, DIRECTOR: 403, LEADER: 403, OTHER: 404}
 EDIT_POST_ONLY = {ANON: 302, ADMIN: 405, EDITOR: 405, DIRECTOR: 403, LEADER: 403, OTHER: 404}
 
 
+REVIEW_READ = {ANON: 302, ADMIN: 200, EDITOR: 200, DIRECTOR: 403, LEADER: 200, OTHER: 404}
+REVIEW_READ_POST = {ANON: 302, ADMIN: 405, EDITOR: 405, DIRECTOR: 403, LEADER: 405, OTHER: 404}
+# School A2's report: the director of A1 must not learn it exists.
+OTHER_SCHOOL = {ANON: 302, ADMIN: 200, EDITOR: 200, DIRECTOR: 404, LEADER: 200, OTHER: 404}
+OTHER_SCHOOL_POST = {ANON: 302, DIRECTOR: 404, LEADER: 403, OTHER: 404}
+
+
+def period(ctx: dict) -> dict:
+    return tenant(ctx) | {"pk": ctx["period"].pk}
+
+
+def report(ctx: dict) -> dict:
+    return tenant(ctx) | {"pk": ctx["report"].pk}
+
+
 def task(ctx: dict) -> dict:
     return tenant(ctx) | {"kind": "task", "pk": ctx["task"].pk}
 
@@ -79,6 +94,19 @@ MATRIX: dict[str, Row] = {
     "plans:part-delete": Row(task, EDIT, post=EDIT_POST),
     "plans:part-move": Row(task, EDIT_POST_ONLY, post=EDIT_POST),
     "plans:part-history": Row(task, READ_ALL, post=READ_ONLY_POST),
+    "reports:overview": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
+    "reports:bulk-approve": Row(tenant, EDIT_POST_ONLY, post=EDIT_POST),
+    "reports:period-create": Row(tenant, EDIT, post=EDIT_POST),
+    "reports:period-edit": Row(period, EDIT, post=EDIT_POST),
+    "reports:extension": Row(period, EDIT, post=EDIT_POST),
+    "reports:report": Row(
+        lambda ctx: tenant(ctx) | {"period": ctx["period"].pk, "institution": ctx["school_a2"].pk},
+        OTHER_SCHOOL,
+        post=OTHER_SCHOOL_POST,
+    ),
+    "reports:approve": Row(report, EDIT_POST_ONLY, post=EDIT_POST),
+    "reports:return": Row(report, EDIT_POST_ONLY, post=EDIT_POST),
+    "reports:reopen": Row(report, POST_ONLY, post=ADMIN_ONLY_POST),
     "institutions:create": Row(tenant, ADMIN_ONLY, post=ADMIN_ONLY_POST),
     "institutions:edit": Row(
         lambda ctx: tenant(ctx) | {"pk": ctx["school_a2"].pk}, ADMIN_ONLY, post=ADMIN_ONLY_POST
@@ -150,9 +178,30 @@ def ctx(
     leadership,
     other_board_editor,
 ):
+    from django.utils import timezone
+
+    from reports.models import Report, ReportingPeriod
+
+    today = timezone.localdate()
+    reporting_period = ReportingPeriod.objects.create(
+        municipality=municipality_a,
+        school_year=2024,
+        semester=1,
+        opens_on=today.replace(day=1),
+        due_on=today.replace(year=today.year + 1),
+    )
+    submitted = Report.objects.create(
+        municipality=municipality_a,
+        period=reporting_period,
+        institution=school_a2,
+        status=Report.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
     return {
         "municipality_a": municipality_a,
         "school_a2": school_a2,
+        "period": reporting_period,
+        "report": submitted,
         "director_membership": director_a1.memberships.get(),
         "task": plan_a.tasks.get(),
         "users": {

@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from institutions.models import Institution, Municipality
+from plans.models import Indicator
+from pmp_portal.validators import validate_no_personal_code
+
+from .models import Extension, FundingSource, Report, ReportingPeriod, TaskStatus
+from .selectors import ReportRows
+
+TEXT_LIMIT = 4000
+MONEY_LIMIT = Decimal("100000000")
+# Field names that name a plan row: t<task>_…, a<activity>_…, i<indicator>_….
+ROW_FIELD = re.compile(r"^([tai])(\d+)_")
+
+
+def _text(label, rows: int = 2, max_length: int = TEXT_LIMIT) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        validators=[validate_no_personal_code],
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def _decimal(label, places: int = 2, max_value=MONEY_LIMIT) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=max_value,
+        decimal_places=places,
+        max_digits=12,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+def _count(label) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+        widget=forms.NumberInput(attrs={"min": 0}),
+    )
+
+
+class ReportForm(forms.Form):
+    """The whole semester report in one form, built from the institution's part of the plan."""
+
+    summary = _text(_("Kopsavilkums un komentāri pārvaldei"), rows=3)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, rows: ReportRows, report: Report | None, **kwargs) -> None:
+        self.rows = rows
+        initial = {"version": report.version if report else 0}
+        if report is not None:
+            initial["summary"] = report.summary
+        for task in rows.tasks:
+            entry = rows.task_entries.get(task.pk)
+            if entry:
+                initial[f"t{task.pk}_status"] = entry.status
+                initial[f"t{task.pk}_comment"] = entry.comment
+        for activity in rows.activities:
+            entry = rows.activity_entries.get(activity.pk)
+            if entry:
+                initial |= {
+                    f"a{activity.pk}_done": entry.done,
+                    f"a{activity.pk}_result": entry.result,
+                    f"a{activity.pk}_result_number": entry.result_number,
+                    f"a{activity.pk}_participants": entry.participants,
+                }
+                for item in entry.spending.all():
+                    initial[f"a{activity.pk}_eur_{item.source}"] = item.amount_eur
+        for indicator in rows.indicators:
+            entry = rows.indicator_entries.get(indicator.pk)
+            if entry:
+                initial |= {
+                    f"i{indicator.pk}_value": entry.value,
+                    f"i{indicator.pk}_numerator": entry.numerator,
+                    f"i{indicator.pk}_denominator": entry.denominator,
+                    f"i{indicator.pk}_note": entry.note,
+                }
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        status_choices = [("", _("— izvēlieties —")), *TaskStatus.choices]
+        for task in rows.tasks:
+            self.fields[f"t{task.pk}_status"] = forms.ChoiceField(
+                label=_("Statuss"), choices=status_choices, required=False
+            )
+            self.fields[f"t{task.pk}_comment"] = _text(_("Komentārs"), rows=1)
+        source_labels = dict(FundingSource.choices)
+        for activity in rows.activities:
+            prefix = f"a{activity.pk}_"
+            self.fields[prefix + "done"] = _text(_("Kas paveikts"))
+            self.fields[prefix + "result"] = _text(_("Sasniegtais rezultāts"))
+            self.fields[prefix + "result_number"] = _decimal(
+                _("Rezultāts skaitlī"), max_value=Decimal("1000000000")
+            )
+            self.fields[prefix + "participants"] = _count(_("Dalībnieku skaits"))
+            for source in rows.sources_by_activity[activity.pk]:
+                self.fields[f"{prefix}eur_{source}"] = _decimal(source_labels[source])
+        for indicator in rows.indicators:
+            prefix = f"i{indicator.pk}_"
+            if indicator.kind == Indicator.Kind.PERCENT:
+                self.fields[prefix + "numerator"] = _count(_("Skaitītājs"))
+                self.fields[prefix + "denominator"] = _count(_("Saucējs"))
+            else:
+                places = 3 if indicator.kind == Indicator.Kind.FTE else 0
+                self.fields[prefix + "value"] = _decimal(
+                    _("Vērtība"), places=places, max_value=Decimal("1000000000")
+                )
+            self.fields[prefix + "note"] = _text(_("Piezīme"), rows=1, max_length=1000)
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+            field.widget.attrs.setdefault("id", f"id_{name}")
+
+    def clean(self):
+        cleaned = super().clean()
+        # A field that names a row outside this institution's part of the plan is refused
+        # outright: nothing is saved, not even the rows that are in order.
+        foreign = sorted(
+            key for key in (self.data or {}) if ROW_FIELD.match(key) and key not in self.fields
+        )
+        if foreign:
+            raise ValidationError(
+                _(
+                    "Atskaitē ir rindas, kas neattiecas uz šo iestādi (%(fields)s). Nekas nav "
+                    "saglabāts: atveriet atskaiti no jauna."
+                ),
+                code="foreign_row",
+                params={"fields": ", ".join(foreign[:5])},
+            )
+        for indicator in self.rows.indicators:
+            prefix = f"i{indicator.pk}_"
+            numerator = cleaned.get(prefix + "numerator")
+            denominator = cleaned.get(prefix + "denominator")
+            if indicator.kind != Indicator.Kind.PERCENT:
+                continue
+            if (numerator is None) != (denominator is None):
+                self.add_error(
+                    prefix + "denominator",
+                    _("Procentiem ievadiet gan skaitītāju, gan saucēju."),
+                )
+            elif denominator is not None and numerator > denominator:
+                self.add_error(prefix + "numerator", _("Skaitītājs nevar būt lielāks par saucēju."))
+            elif denominator == 0 and numerator == 0:
+                self.add_error(prefix + "denominator", _("Saucējs nevar būt nulle."))
+        return cleaned
+
+    def to_data(self) -> dict:
+        c = self.cleaned_data
+        return {
+            "summary": c.get("summary", ""),
+            "tasks": {
+                t.pk: {"status": c[f"t{t.pk}_status"], "comment": c[f"t{t.pk}_comment"]}
+                for t in self.rows.tasks
+            },
+            "activities": {
+                a.pk: {
+                    "done": c[f"a{a.pk}_done"],
+                    "result": c[f"a{a.pk}_result"],
+                    "result_number": c[f"a{a.pk}_result_number"],
+                    "participants": c[f"a{a.pk}_participants"],
+                    "spending": {
+                        source: c[f"a{a.pk}_eur_{source}"]
+                        for source in self.rows.sources_by_activity[a.pk]
+                    },
+                }
+                for a in self.rows.activities
+            },
+            "indicators": {
+                i.pk: {
+                    "value": c.get(f"i{i.pk}_value"),
+                    "numerator": c.get(f"i{i.pk}_numerator"),
+                    "denominator": c.get(f"i{i.pk}_denominator"),
+                    "note": c[f"i{i.pk}_note"],
+                }
+                for i in self.rows.indicators
+            },
+        }
+
+    def disable(self) -> None:
+        for field in self.fields.values():
+            field.disabled = True
+
+
+class ReturnForm(forms.Form):
+    note = _text(_("Kas jālabo"), rows=3, max_length=2000)
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise ValidationError(_("Uzrakstiet, kas iestādei jālabo."))
+        return note
+
+
+class ReopenForm(forms.Form):
+    reason = _text(_("Pamatojums"), rows=2, max_length=2000)
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Norādiet, kāpēc apstiprināto atskaiti atver no jauna."))
+        return reason
+
+
+class PeriodForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["school_year", "semester", "opens_on", "due_on"]
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "semester": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, municipality: Municipality, **kwargs) -> None:
+        self.municipality = municipality
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
+        self.fields["school_year"].min_value = 2000
+        self.fields["school_year"].max_value = 2100
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        for name in ("opens_on", "due_on"):
+            self.fields[name].input_formats = ["%Y-%m-%d", "%d.%m.%Y.", "%d.%m.%Y"]
+
+    def clean(self):
+        cleaned = super().clean()
+        year, semester = cleaned.get("school_year"), cleaned.get("semester")
+        opens, due = cleaned.get("opens_on"), cleaned.get("due_on")
+        if year and not (2000 <= year <= 2100):
+            self.add_error("school_year", _("Mācību gadam jābūt starp 2000 un 2100."))
+        if opens and due and due < opens:
+            self.add_error("due_on", _("Termiņš nevar būt pirms atvēršanas datuma."))
+        if year and semester:
+            clash = ReportingPeriod.objects.for_municipality(self.municipality).filter(
+                school_year=year, semester=semester
+            )
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("semester", _("Šim semestrim periods jau ir atvērts."))
+        return cleaned
+
+
+class ExtensionForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Iestāde"), queryset=Institution.objects.none())
+    due_on = forms.DateField(
+        label=_("Jaunais termiņš"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y.", "%d.%m.%Y"],
+    )
+    reason = _text(_("Pamatojums"), rows=2, max_length=1000)
+
+    def __init__(self, *args, period: ReportingPeriod, institutions, **kwargs) -> None:
+        self.period = period
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+
+    def clean_due_on(self) -> datetime.date:
+        due = self.cleaned_data["due_on"]
+        if due <= self.period.due_on:
+            raise ValidationError(_("Pagarinātajam termiņam jābūt pēc perioda termiņa."))
+        return due
+
+    def save(self, actor) -> Extension:
+        extension, _created = Extension.objects.update_or_create(
+            period=self.period,
+            institution=self.cleaned_data["institution"],
+            defaults={
+                "due_on": self.cleaned_data["due_on"],
+                "reason": self.cleaned_data["reason"],
+                "granted_by": actor,
+            },
+        )
+        return extension

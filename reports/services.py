@@ -1,0 +1,323 @@
+"""Writes for reporting: saving a report and moving it through its workflow.
+
+draft → submitted → returned (with the reviewer's note) → resubmitted → approved; a board
+admin may reopen an approved report with a reason. Every step leaves a ``ReportEvent``.
+After submission only reviewers change a report; approval locks it for everyone.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from institutions.models import Institution
+from pmp_portal.concurrency import ConflictError, claim_version
+
+from .models import (
+    ActivityEntry,
+    IndicatorEntry,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+    SpendingEntry,
+    TaskEntry,
+)
+from .selectors import ReportRows
+
+Status = Report.Status
+Action = ReportEvent.Action
+
+
+class WorkflowError(Exception):
+    """The step is not allowed from the report's current state; the message says why."""
+
+
+def _date(value: datetime.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def reporter_lock(
+    report: Report | None, period: ReportingPeriod, due: datetime.date, today: datetime.date
+) -> str | None:
+    """Why the institution cannot change its report now, or None when it can."""
+    if report is not None and report.status == Status.APPROVED:
+        return _("Atskaite ir apstiprināta, un to vairs nevar mainīt.")
+    if report is not None and report.is_with_board:
+        return _(
+            "Atskaite ir iesniegta %(date)s; tagad to var mainīt tikai izglītības pārvalde."
+        ) % {"date": _date(timezone.localdate(report.submitted_at))}
+    if today < period.opens_on:
+        return _("Periods vēl nav atvērts: atskaiti varēs aizpildīt no %(date)s.") % {
+            "date": _date(period.opens_on)
+        }
+    # The board asked for corrections: the institution may fix them after the due date too.
+    if report is not None and report.status == Status.RETURNED:
+        return None
+    if today > due:
+        return _(
+            "Periods ir slēgts: iesniegšanas termiņš bija %(date)s. Ja nepieciešams, lūdziet "
+            "izglītības pārvaldei pagarināt termiņu."
+        ) % {"date": _date(due)}
+    return None
+
+
+def reviewer_lock(report: Report | None) -> str | None:
+    """Why a reviewer cannot change the report now, or None when they can."""
+    if report is None or report.status in {Status.DRAFT, Status.RETURNED}:
+        return _("Atskaite vēl ir iestādes rīcībā; pārvalde to var labot pēc iesniegšanas.")
+    if report.status == Status.APPROVED:
+        return _("Atskaite ir apstiprināta, un to vairs nevar mainīt.")
+    return None
+
+
+def _event(report: Report, action: str, actor, note: str = "") -> ReportEvent:
+    return ReportEvent.objects.create(report=report, action=action, actor=actor, note=note)
+
+
+def _locked_report(report: Report, loaded_version: int | None) -> Report:
+    """Claim the next version of the report, or refuse if someone saved it meanwhile."""
+    claim_version(report, loaded_version)
+    return report
+
+
+@transaction.atomic
+def report_save(
+    *,
+    actor: AbstractBaseUser,
+    period: ReportingPeriod,
+    institution: Institution,
+    report: Report | None,
+    rows: ReportRows,
+    data: dict,
+    loaded_version: int | None,
+    as_reviewer: bool = False,
+) -> Report:
+    """Write every entry of the form in one transaction (all or nothing)."""
+    if report is None:
+        if loaded_version not in (None, 0):
+            raise ConflictError(_("Kāds cits šo atskaiti jau izveidoja. Atveriet to no jauna."))
+        report, created = Report.objects.get_or_create(
+            period=period,
+            institution=institution,
+            defaults={"municipality_id": period.municipality_id},
+        )
+        if not created:
+            raise ConflictError(_("Kāds cits šo atskaiti jau izveidoja. Atveriet to no jauna."))
+        _event(report, Action.CREATED, actor)
+    else:
+        _locked_report(report, loaded_version)
+    report.summary = data.get("summary", "")
+    report.save(update_fields=["summary", "version", "updated_at"])
+
+    for task in rows.tasks:
+        values = data["tasks"][task.pk]
+        TaskEntry.objects.update_or_create(
+            report=report,
+            task=task,
+            defaults={
+                "number": task.number or "",
+                "title": task.title,
+                "status": values["status"],
+                "comment": values["comment"],
+            },
+        )
+    for activity in rows.activities:
+        values = data["activities"][activity.pk]
+        entry, _created = ActivityEntry.objects.update_or_create(
+            report=report,
+            activity=activity,
+            defaults={
+                "number": activity.number or "",
+                "title": activity.title,
+                "planned_result": activity.planned_result or "",
+                "done": values["done"],
+                "result": values["result"],
+                "result_number": values["result_number"],
+                "participants": values["participants"],
+            },
+        )
+        for source, amount in values["spending"].items():
+            if amount is None:
+                SpendingEntry.objects.filter(activity_entry=entry, source=source).delete()
+            else:
+                SpendingEntry.objects.update_or_create(
+                    activity_entry=entry,
+                    source=source,
+                    defaults={"report": report, "amount_eur": amount},
+                )
+    for indicator in rows.indicators:
+        values = data["indicators"][indicator.pk]
+        IndicatorEntry.objects.update_or_create(
+            report=report,
+            indicator=indicator,
+            defaults={
+                "number": indicator.number or "",
+                "title": indicator.name,
+                "kind": indicator.kind or "",
+                **values,
+            },
+        )
+    if as_reviewer:
+        _event(report, Action.REVIEWER_EDIT, actor)
+    return report
+
+
+def missing_for_submission(report: Report, rows: ReportRows) -> list[str]:
+    """What must be filled in before the report can be submitted."""
+    problems = []
+    tasks = {e.task_id: e for e in report.taskentrys.all()}
+    activities = {e.activity_id: e for e in report.activityentrys.all()}
+    without_status = [t for t in rows.tasks if not (tasks.get(t.pk) and tasks[t.pk].status)]
+    if without_status:
+        problems.append(
+            _("Norādiet statusu visiem darba uzdevumiem (trūkst: %(numbers)s).")
+            % {"numbers": ", ".join(t.number or t.title[:30] for t in without_status)}
+        )
+    empty = [
+        a for a in rows.activities if not (activities.get(a.pk) and activities[a.pk].is_filled)
+    ]
+    if empty:
+        problems.append(
+            _("Aprakstiet, kas paveikts, visās aktivitātēs (trūkst: %(numbers)s).")
+            % {"numbers": ", ".join(a.number or a.title[:30] for a in empty)}
+        )
+    return problems
+
+
+@transaction.atomic
+def report_submit(*, actor, report: Report, rows: ReportRows) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status not in {Status.DRAFT, Status.RETURNED}:
+        raise WorkflowError(_("Šo atskaiti nevar iesniegt: tā jau ir iesniegta vai apstiprināta."))
+    problems = missing_for_submission(report, rows)
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    resubmission = report.status == Status.RETURNED
+    report.status = Status.RESUBMITTED if resubmission else Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.version += 1
+    report.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+    _event(report, Action.RESUBMITTED if resubmission else Action.SUBMITTED, actor)
+    return report
+
+
+def entries_snapshot(report: Report) -> dict:
+    """The report's answers as plain data, to show later what changed since it was returned."""
+    spending: dict[int, dict[str, str]] = {}
+    for item in report.spending.all():
+        spending.setdefault(item.activity_entry_id, {})[item.source] = str(item.amount_eur)
+    return {
+        "summary": report.summary,
+        "tasks": {
+            str(e.task_id): {"status": e.status, "comment": e.comment}
+            for e in report.taskentrys.all()
+        },
+        "activities": {
+            str(e.activity_id): {
+                "done": e.done,
+                "result": e.result,
+                "result_number": None if e.result_number is None else str(e.result_number),
+                "participants": e.participants,
+                "spending": spending.get(e.pk, {}),
+            }
+            for e in report.activityentrys.all()
+        },
+        "indicators": {
+            str(e.indicator_id): {
+                "value": None if e.value is None else str(e.value),
+                "numerator": e.numerator,
+                "denominator": e.denominator,
+                "note": e.note,
+            }
+            for e in report.indicatorentrys.all()
+        },
+    }
+
+
+def changes_since_return(report: Report) -> dict[str, set]:
+    """Which rows differ from the snapshot taken when the board returned the report."""
+    before = report.returned_snapshot
+    if not before:
+        return {}
+    now = entries_snapshot(report)
+    changed: dict[str, set] = {}
+    for part in ("tasks", "activities", "indicators"):
+        keys = set(before.get(part, {})) | set(now[part])
+        changed[part] = {
+            int(k) for k in keys if before.get(part, {}).get(k) != now[part].get(k) and k != "None"
+        }
+    changed["summary"] = {1} if before.get("summary") != now["summary"] else set()
+    return changed
+
+
+def _review_step(report: Report, allowed: set[str]) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status not in allowed:
+        raise WorkflowError(
+            _("Atskaites statuss jau ir “%(status)s”; darbība nav iespējama.")
+            % {"status": report.get_status_display()}
+        )
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor, report: Report, note: str) -> Report:
+    if not note.strip():
+        raise WorkflowError(_("Uzrakstiet, kas iestādei jālabo."))
+    report = _review_step(report, {Status.SUBMITTED, Status.RESUBMITTED})
+    report.status = Status.RETURNED
+    report.returned_snapshot = entries_snapshot(report)
+    report.version += 1
+    report.save(update_fields=["status", "returned_snapshot", "version", "updated_at"])
+    _event(report, Action.RETURNED, actor, note.strip())
+    return report
+
+
+@transaction.atomic
+def report_approve(*, actor, report: Report) -> Report:
+    report = _review_step(report, {Status.SUBMITTED, Status.RESUBMITTED})
+    report.status = Status.APPROVED
+    report.version += 1
+    report.save(update_fields=["status", "version", "updated_at"])
+    _event(report, Action.APPROVED, actor)
+    return report
+
+
+@transaction.atomic
+def reports_bulk_approve(*, actor, reports: list[Report]) -> int:
+    """Approve every report that is with the board; the others are left as they are."""
+    approved = 0
+    for report in reports:
+        try:
+            report_approve(actor=actor, report=report)
+        except WorkflowError:
+            continue
+        approved += 1
+    return approved
+
+
+@transaction.atomic
+def report_reopen(*, actor, report: Report, reason: str) -> Report:
+    if not reason.strip():
+        raise WorkflowError(_("Norādiet, kāpēc apstiprināto atskaiti atver no jauna."))
+    report = _review_step(report, {Status.APPROVED})
+    report.status = Status.RETURNED
+    report.returned_snapshot = entries_snapshot(report)
+    report.version += 1
+    report.save(update_fields=["status", "returned_snapshot", "version", "updated_at"])
+    _event(report, Action.REOPENED, actor, reason.strip())
+    return report
+
+
+def spending_totals(report: Report) -> list[tuple[str, Decimal]]:
+    totals: dict[str, Decimal] = {}
+    for item in report.spending.all():
+        totals[item.get_source_display()] = (
+            totals.get(item.get_source_display(), 0) + item.amount_eur
+        )
+    return sorted(totals.items())

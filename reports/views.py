@@ -1,0 +1,369 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from institutions.models import Institution
+from institutions.permissions import (
+    MUNICIPALITY_READ,
+    REPORT_READ,
+    REPORT_REOPEN,
+    REPORT_REVIEW,
+    can_report_for,
+    tenant_view,
+)
+from pmp_portal.concurrency import ConflictError, claim_version
+
+from . import forms, selectors, services
+from .models import Extension, FundingSource, Report, ReportEvent, ReportingPeriod
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdecimal() else None
+
+
+def _overview_url(request: HttpRequest) -> str:
+    return reverse("reports:overview", kwargs={"municipality": request.municipality.slug})
+
+
+@tenant_view(REPORT_READ)
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    data = selectors.overview(request.municipality, timezone.localdate())
+    show = request.GET.get("show")
+    rows = data.rows
+    if show == "missing":
+        rows = [
+            row
+            for row in rows
+            if any(c.in_scope and c.status in {"missing", "draft", "returned"} for c in row[1])
+        ]
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            "overview": data,
+            "rows": rows,
+            "show": show,
+            "today": timezone.localdate(),
+            "can_review": REPORT_REVIEW in request.capabilities,
+        },
+    )
+
+
+@tenant_view(REPORT_REVIEW)
+@require_POST
+def bulk_approve(request: HttpRequest) -> HttpResponse:
+    ids = [pk for pk in map(_int, request.POST.getlist("report")) if pk is not None]
+    reports = list(Report.objects.for_municipality(request.municipality).filter(pk__in=ids))
+    if not reports:
+        messages.warning(request, _("Neviena atskaite nav atzīmēta."))
+        return redirect(_overview_url(request))
+    approved = services.reports_bulk_approve(actor=request.user, reports=reports)
+    skipped = len(reports) - approved
+    messages.success(request, _("Apstiprinātas atskaites: %(count)d.") % {"count": approved})
+    if skipped:
+        messages.warning(
+            request,
+            _("%(count)d atskaites netika apstiprinātas, jo tās nav iesniegtas.")
+            % {"count": skipped},
+        )
+    return redirect(_overview_url(request))
+
+
+@tenant_view(REPORT_REVIEW)
+@require_http_methods(["GET", "POST"])
+def period_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    period = None
+    if pk is not None:
+        period = get_object_or_404(
+            ReportingPeriod.objects.for_municipality(request.municipality), pk=pk
+        )
+    form = forms.PeriodForm(
+        request.POST or None,
+        instance=period or ReportingPeriod(municipality=request.municipality),
+        municipality=request.municipality,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if period is not None:
+                claim_version(period, form.cleaned_data.get("version"))
+            saved = form.save()
+        except ConflictError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Periods “%(period)s” saglabāts.") % {"period": saved})
+            return redirect(_overview_url(request))
+    return render(request, "reports/period_form.html", {"form": form, "period": period})
+
+
+@tenant_view(REPORT_REVIEW)
+@require_http_methods(["GET", "POST"])
+def extension_form(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(
+        ReportingPeriod.objects.for_municipality(request.municipality), pk=pk
+    )
+    institutions = Institution.objects.for_municipality(request.municipality).filter(is_active=True)
+    initial = {}
+    if chosen := _int(request.GET.get("institution")):
+        initial["institution"] = chosen
+    form = forms.ExtensionForm(
+        request.POST or None, period=period, institutions=institutions, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        extension = form.save(request.user)
+        messages.success(
+            request,
+            _("%(institution)s termiņš pagarināts līdz %(date)s.")
+            % {
+                "institution": extension.institution.name,
+                "date": services._date(extension.due_on),
+            },
+        )
+        return redirect(_overview_url(request))
+    extensions = Extension.objects.filter(period=period).select_related("institution")
+    return render(
+        request,
+        "reports/extension_form.html",
+        {"form": form, "period": period, "extensions": extensions},
+    )
+
+
+# --- one institution's report -----------------------------------------------------------
+
+
+def _report_context(request: HttpRequest, period_pk: int, institution_pk: int) -> dict:
+    municipality = request.municipality
+    period = get_object_or_404(ReportingPeriod.objects.for_municipality(municipality), pk=period_pk)
+    institution = get_object_or_404(
+        Institution.objects.for_municipality(municipality), pk=institution_pk
+    )
+    is_reporter = can_report_for(request.memberships, institution)
+    is_reviewer = REPORT_REVIEW in request.capabilities
+    # A director sees only their own institution: any other is as if it did not exist.
+    if not (is_reporter or REPORT_READ in request.capabilities):
+        raise Http404
+    report = (
+        Report.objects.filter(period=period, institution=institution)
+        .prefetch_related(
+            Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
+            "spending",
+        )
+        .first()
+    )
+    extension = Extension.objects.filter(period=period, institution=institution).first()
+    due = selectors.effective_due(period, extension)
+    today = timezone.localdate()
+    if is_reporter and (report is None or not report.is_with_board or not is_reviewer):
+        lock = services.reporter_lock(report, period, due, today)
+        acting_as_reviewer = False
+    elif is_reviewer:
+        lock = services.reviewer_lock(report)
+        acting_as_reviewer = True
+    else:
+        lock = _("Jums ir tiesības atskaiti lasīt, bet ne mainīt.")
+        acting_as_reviewer = False
+    rows = selectors.report_rows(municipality, period, institution, report)
+    return {
+        "period": period,
+        "institution": institution,
+        "report": report,
+        "extension": extension,
+        "due": due,
+        "today": today,
+        "rows": rows,
+        "lock": lock,
+        "is_reporter": is_reporter,
+        "acting_as_reviewer": acting_as_reviewer,
+        "can_review": is_reviewer,
+        "can_reopen": REPORT_REOPEN in request.capabilities,
+    }
+
+
+def _return_note(report: Report | None) -> ReportEvent | None:
+    if report is None or report.status != Report.Status.RETURNED:
+        return None
+    notes = [
+        e
+        for e in report.events.all()
+        if e.action in {ReportEvent.Action.RETURNED, ReportEvent.Action.REOPENED}
+    ]
+    return notes[-1] if notes else None
+
+
+def _sections(form: forms.ReportForm, rows: selectors.ReportRows) -> dict:
+    """Pair every plan row with its bound fields, in the plan's order."""
+    source_labels = dict(FundingSource.choices)
+    tasks = [
+        {
+            "task": t,
+            "status": form[f"t{t.pk}_status"],
+            "comment": form[f"t{t.pk}_comment"],
+            "entry": rows.task_entries.get(t.pk),
+        }
+        for t in rows.tasks
+    ]
+    activities = [
+        {
+            "activity": a,
+            "texts": [form[f"a{a.pk}_done"], form[f"a{a.pk}_result"]],
+            "numbers": [form[f"a{a.pk}_result_number"], form[f"a{a.pk}_participants"]],
+            "entry": rows.activity_entries.get(a.pk),
+            "spending": [
+                (source_labels[s], form[f"a{a.pk}_eur_{s}"]) for s in rows.sources_by_activity[a.pk]
+            ],
+        }
+        for a in rows.activities
+    ]
+    indicators = [
+        {
+            "indicator": i,
+            "fields": [
+                form[name]
+                for name in (f"i{i.pk}_value", f"i{i.pk}_numerator", f"i{i.pk}_denominator")
+                if name in form.fields
+            ],
+            "note": form[f"i{i.pk}_note"],
+            "entry": rows.indicator_entries.get(i.pk),
+        }
+        for i in rows.indicators
+    ]
+    return {"task_rows": tasks, "activity_rows": activities, "indicator_rows": indicators}
+
+
+@tenant_view(MUNICIPALITY_READ)
+@require_http_methods(["GET", "POST"])
+def report_page(request: HttpRequest, period: int, institution: int) -> HttpResponse:
+    ctx = _report_context(request, period, institution)
+    report, rows, lock = ctx["report"], ctx["rows"], ctx["lock"]
+    status = 200
+    if request.method == "POST":
+        if lock:
+            # Refused with the reason; nothing is written.
+            messages.error(request, lock)
+            status = 403
+            form = forms.ReportForm(rows=rows, report=report)
+        else:
+            form = forms.ReportForm(request.POST, rows=rows, report=report)
+            if form.is_valid():
+                try:
+                    saved = services.report_save(
+                        actor=request.user,
+                        period=ctx["period"],
+                        institution=ctx["institution"],
+                        report=report,
+                        rows=rows,
+                        data=form.to_data(),
+                        loaded_version=form.cleaned_data.get("version"),
+                        as_reviewer=ctx["acting_as_reviewer"],
+                    )
+                except ConflictError as error:
+                    form.add_error(None, str(error))
+                    status = 409
+                else:
+                    if request.POST.get("action") == "submit" and not ctx["acting_as_reviewer"]:
+                        try:
+                            services.report_submit(actor=request.user, report=saved, rows=rows)
+                        except services.WorkflowError as error:
+                            messages.warning(
+                                request,
+                                _("Melnraksts saglabāts, bet nav iesniegts. %(why)s")
+                                % {"why": error},
+                            )
+                        else:
+                            messages.success(
+                                request,
+                                _("Atskaite iesniegta izglītības pārvaldei. Paldies!"),
+                            )
+                    else:
+                        messages.success(request, _("Atskaite saglabāta."))
+                    return redirect(request.path)
+            else:
+                status = 400
+    else:
+        form = forms.ReportForm(rows=rows, report=report)
+    if lock:
+        form.disable()
+    changes = {}
+    if report is not None and report.is_with_board and ctx["can_review"]:
+        changes = services.changes_since_return(report)
+    ctx |= _sections(form, rows) | {
+        "form": form,
+        "editable": not lock,
+        "return_note": _return_note(report),
+        "changes": changes,
+        "return_form": forms.ReturnForm(),
+        "reopen_form": forms.ReopenForm(),
+        "spending_totals": services.spending_totals(report) if report else [],
+    }
+    return render(request, "reports/report.html", ctx, status=status)
+
+
+def _review_target(request: HttpRequest, pk: int) -> Report:
+    return get_object_or_404(Report.objects.for_municipality(request.municipality), pk=pk)
+
+
+def _report_url(request: HttpRequest, report: Report) -> str:
+    return reverse(
+        "reports:report",
+        kwargs={
+            "municipality": request.municipality.slug,
+            "period": report.period_id,
+            "institution": report.institution_id,
+        },
+    )
+
+
+@tenant_view(REPORT_REVIEW)
+@require_POST
+def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _review_target(request, pk)
+    try:
+        services.report_approve(actor=request.user, report=report)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Atskaite apstiprināta."))
+    return redirect(_report_url(request, report))
+
+
+@tenant_view(REPORT_REVIEW)
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _review_target(request, pk)
+    form = forms.ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(_report_url(request, report))
+    try:
+        services.report_return(actor=request.user, report=report, note=form.cleaned_data["note"])
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Atskaite atgriezta iestādei labošanai."))
+    return redirect(_report_url(request, report))
+
+
+@tenant_view(REPORT_REOPEN)
+@require_POST
+def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _review_target(request, pk)
+    form = forms.ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(_report_url(request, report))
+    try:
+        services.report_reopen(
+            actor=request.user, report=report, reason=form.cleaned_data["reason"]
+        )
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Atskaite atvērta no jauna; iestāde to var labot."))
+    return redirect(_report_url(request, report))
