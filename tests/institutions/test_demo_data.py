@@ -36,3 +36,36 @@ def test_demo_data_refuses_without_debug(settings):
     with pytest.raises(CommandError, match="izstrādes režīmā"):
         call_command("load_demo_data")
     assert not Municipality.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_reports_give_every_reporting_screen_content(settings):
+    from django.utils import timezone
+
+    from reports.models import Report, ReportingPeriod
+    from reports.selectors import overview, reporter_start
+
+    settings.DEBUG = True
+    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    today = timezone.localdate()
+    for municipality in Municipality.objects.all():
+        labels = {str(p) for p in ReportingPeriod.objects.for_municipality(municipality)}
+        assert {
+            "2024./2025. m.g. 1. semestris",
+            "2024./2025. m.g. 2. semestris",
+            "2025./2026. m.g. 1. semestris",
+        } <= labels
+        statuses = set(
+            Report.objects.for_municipality(municipality).values_list("status", flat=True)
+        )
+        assert {"approved", "submitted", "returned", "draft"} <= statuses, municipality
+        board = overview(municipality, today)
+        cells = [c for _, row, _ in board.rows for c in row if c.in_scope]
+        assert any(c.status == "missing" for c in cells), "some reports are missing"
+        # The demo director has something to do now: an open period and a returned report.
+        director = Membership.objects.get(
+            municipality=municipality, role=Role.REPORTER, user__email__startswith="direktors@"
+        )
+        items = reporter_start(municipality, [director.institution], today)
+        assert any(i.lock_reason is None and i.status == "draft" for i in items)
+        assert any(i.status == "returned" for i in items)
