@@ -26,6 +26,16 @@ class InstitutionForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Veids"), choices=InstitutionKind.choices)
     is_active = forms.BooleanField(label=_("Darbojas"), required=False, initial=True)
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Ietilpst plāna kopīgajos izpildītājos"),
+        queryset=Institution.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Piemēram, skola ietilpst “novada izglītības iestādēs”: tā atskaitās arī par "
+            "uzdevumiem, kuru izpildītājs plānā ir šī kopa."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
@@ -45,10 +55,17 @@ class InstitutionForm(forms.Form):
                     "abbreviation": instance.abbreviation,
                     "kind": instance.kind,
                     "is_active": instance.is_active,
+                    "groups": list(instance.groups.values_list("pk", flat=True)),
                     "version": instance.version,
                 },
             )
         super().__init__(*args, **kwargs)
+        candidates = Institution.objects.for_municipality(municipality).filter(is_active=True)
+        if instance is not None:
+            candidates = candidates.exclude(pk=instance.pk)
+        field = self.fields["groups"]
+        field.queryset = candidates
+        field.choices = [(i.pk, i.name) for i in latvian_sorted(candidates, key=lambda i: i.name)]
         if instance is None:
             del self.fields["is_active"]
         self.helper = FormHelper()
@@ -62,6 +79,14 @@ class InstitutionForm(forms.Form):
         if clash.exists():
             raise forms.ValidationError(_("Iestāde ar šādu nosaukumu jau ir."))
         return name
+
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        if groups and self.instance is not None and self.instance.members.exists():
+            raise forms.ValidationError(
+                _("Šī iestāde pati ir kopīgais izpildītājs; tā nevar ietilpt citā kopā.")
+            )
+        return groups
 
 
 class InviteForm(forms.Form):

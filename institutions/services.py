@@ -33,6 +33,7 @@ def institution_create(
     name: str,
     kind: str,
     abbreviation: str = "",
+    groups=(),
 ) -> Institution:
     institution = Institution(
         municipality=municipality, name=name.strip(), kind=kind, abbreviation=abbreviation.strip()
@@ -40,7 +41,15 @@ def institution_create(
     institution._history_user = actor
     institution.full_clean()
     institution.save()
+    institution.groups.set(_same_municipality(groups, municipality))
     return institution
+
+
+def _same_municipality(groups, municipality: Municipality) -> list[Institution]:
+    groups = list(groups)
+    if any(g.municipality_id != municipality.pk for g in groups):
+        raise ValidationError(_("Iestāde nav atrasta."), code="institution_foreign")
+    return groups
 
 
 @transaction.atomic
@@ -53,6 +62,7 @@ def institution_update(
     kind: str,
     abbreviation: str,
     is_active: bool,
+    groups=None,
 ) -> Institution:
     """Save the edit only if nobody saved the institution since ``loaded_version`` was read."""
     claim_version(institution, loaded_version)
@@ -63,6 +73,8 @@ def institution_update(
     institution._history_user = actor
     institution.full_clean()
     institution.save()
+    if groups is not None:
+        institution.groups.set(_same_municipality(groups, institution.municipality))
     return institution
 
 

@@ -38,6 +38,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 kind=form.cleaned_data["kind"],
                 abbreviation=form.cleaned_data["abbreviation"],
+                groups=form.cleaned_data["groups"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -70,6 +71,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 abbreviation=form.cleaned_data["abbreviation"],
                 is_active=form.cleaned_data["is_active"],
+                groups=form.cleaned_data["groups"],
             )
         except ConflictError as error:
             form.add_error(None, str(error))

@@ -261,11 +261,18 @@ class Overview:
     periods: list[ReportingPeriod]
     rows: list[tuple[Institution, list[Cell], bool]]
     counts: dict[int, dict[str, int]]
+    more: bool = False
 
 
-def overview(municipality: Municipality, today: datetime.date) -> Overview:
-    """Institutions × periods in ten queries, whatever the number of rows and columns."""
-    periods = list(ReportingPeriod.objects.for_municipality(municipality))
+def overview(
+    municipality: Municipality, today: datetime.date, limit: int | None = None
+) -> Overview:
+    """Institutions × periods (newest first) in a fixed number of queries."""
+    periods = list(
+        ReportingPeriod.objects.for_municipality(municipality).order_by("-school_year", "-semester")
+    )
+    if limit is not None:
+        periods = periods[:limit]
     institutions = list(
         Institution.objects.for_municipality(municipality)
         .filter(is_active=True)

@@ -23,6 +23,9 @@ from pmp_portal.concurrency import ConflictError, claim_version
 from . import forms, selectors, services
 from .models import Extension, FundingSource, Report, ReportEvent, ReportingPeriod
 
+# The overview shows the newest semesters; older ones on request.
+PERIOD_COLUMNS = 4
+
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isascii() and value.isdecimal() else None
@@ -35,7 +38,10 @@ def _overview_url(request: HttpRequest) -> str:
 @tenant_view(REPORT_READ)
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    data = selectors.overview(request.municipality, timezone.localdate())
+    show_all = request.GET.get("periods") == "all"
+    data = selectors.overview(
+        request.municipality, timezone.localdate(), limit=None if show_all else PERIOD_COLUMNS
+    )
     show = request.GET.get("show")
     rows = data.rows
     if show == "missing":
@@ -51,6 +57,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "overview": data,
             "rows": rows,
             "show": show,
+            "show_all": show_all,
+            "has_more": ReportingPeriod.objects.for_municipality(request.municipality).count()
+            > PERIOD_COLUMNS,
             "today": timezone.localdate(),
             "can_review": REPORT_REVIEW in request.capabilities,
         },
@@ -120,7 +129,7 @@ def extension_form(request: HttpRequest, pk: int) -> HttpResponse:
         extension = form.save(request.user)
         messages.success(
             request,
-            _("%(institution)s termiņš pagarināts līdz %(date)s.")
+            _("Termiņš pagarināts: %(institution)s, līdz %(date)s.")
             % {
                 "institution": extension.institution.name,
                 "date": services._date(extension.due_on),
@@ -166,6 +175,9 @@ def _report_context(request: HttpRequest, period_pk: int, institution_pk: int) -
     elif is_reviewer:
         lock = services.reviewer_lock(report)
         acting_as_reviewer = True
+        # The board reads a submitted report; it corrects one only on purpose.
+        if lock is None and request.method == "GET" and request.GET.get("edit") != "1":
+            lock = ""
     else:
         lock = _("Jums ir tiesības atskaiti lasīt, bet ne mainīt.")
         acting_as_reviewer = False
@@ -244,7 +256,7 @@ def report_page(request: HttpRequest, period: int, institution: int) -> HttpResp
     report, rows, lock = ctx["report"], ctx["rows"], ctx["lock"]
     status = 200
     if request.method == "POST":
-        if lock:
+        if lock is not None:
             # Refused with the reason; nothing is written.
             messages.error(request, lock)
             status = 403
@@ -288,14 +300,16 @@ def report_page(request: HttpRequest, period: int, institution: int) -> HttpResp
                 status = 400
     else:
         form = forms.ReportForm(rows=rows, report=report)
-    if lock:
+    if lock is not None:
         form.disable()
     changes = {}
     if report is not None and report.is_with_board and ctx["can_review"]:
         changes = services.changes_since_return(report)
     ctx |= _sections(form, rows) | {
         "form": form,
-        "editable": not lock,
+        "editable": lock is None,
+        "reviewer_may_edit": lock == "" and ctx["acting_as_reviewer"],
+        "changed_count": sum(len(v) for v in changes.values()),
         "return_note": _return_note(report),
         "changes": changes,
         "return_form": forms.ReturnForm(),

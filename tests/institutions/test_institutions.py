@@ -136,3 +136,32 @@ def test_institution_list_groups_by_kind_in_latvian_order(
     assert positions == sorted(positions)
     # Leadership reads but is offered no edit buttons.
     assert "/edit/" not in text
+
+
+@pytest.mark.django_db
+def test_board_admin_puts_a_school_into_a_collective_executor(
+    login, board_admin, municipality_a, school_a1, school_b1
+):
+    from tests.factories import InstitutionFactory
+
+    group = InstitutionFactory(municipality=municipality_a, name="Novada izglītības iestādes")
+    client = login(board_admin)
+    url = reverse("institutions:edit", kwargs={"municipality": "aluksne", "pk": school_a1.pk})
+    data = {"name": school_a1.name, "kind": "general_school", "is_active": "on", "version": 1}
+    # Another municipality's institution is not a choice: refused, nothing written.
+    response = client.post(url, data | {"groups": [school_b1.pk]})
+    assert response.status_code == 200
+    assert not school_a1.groups.exists()
+    response = client.post(url, data | {"groups": [group.pk]})
+    assert response.status_code == 302
+    assert list(school_a1.groups.all()) == [group]
+    # A collective executor cannot itself belong to another one.
+    other = InstitutionFactory(municipality=municipality_a, name="Visas iestādes")
+    group_url = reverse("institutions:edit", kwargs={"municipality": "aluksne", "pk": group.pk})
+    response = client.post(
+        group_url,
+        {"name": group.name, "kind": "general_school", "is_active": "on", "version": 1}
+        | {"groups": [other.pk]},
+    )
+    assert "nevar ietilpt citā kopā" in response.content.decode()
+    assert not group.groups.exists()

@@ -324,9 +324,11 @@ def test_a_reviewer_may_correct_a_submitted_report_and_it_is_recorded(
     url = report_url(period_a, school_a1)
     _submit(login(director_a1), url, plan_a, version=0)
     report = _report(period_a, school_a1)
-    response = login(board_editor).post(
-        url, filled(plan_a, version=report.version, summary="Pārvaldes labojums")
-    )
+    board = login(board_editor)
+    # The board reads first; the form opens only when it chooses to correct.
+    assert 'name="summary"' not in board.get(url).content.decode()
+    assert 'name="summary"' in board.get(url + "?edit=1").content.decode()
+    response = board.post(url, filled(plan_a, version=report.version, summary="Pārvaldes labojums"))
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.summary == "Pārvaldes labojums"
