@@ -261,7 +261,6 @@ class Overview:
     periods: list[ReportingPeriod]
     rows: list[tuple[Institution, list[Cell], bool]]
     counts: dict[int, dict[str, int]]
-    more: bool = False
 
 
 def overview(
@@ -314,7 +313,7 @@ def overview(
                 due=due,
                 extended=extension is not None,
                 in_scope=in_scope or report is not None,
-                overdue=today > due and (report is None or report.status in {"draft", "returned"}),
+                overdue=today > due and (report is None or report.status == "draft"),
             )
             if cell.in_scope:
                 counts[period.pk][cell.status] += 1

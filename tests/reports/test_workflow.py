@@ -434,3 +434,26 @@ def test_leadership_reads_but_cannot_change(login, plan_a, period_a, school_a1, 
     before = database_snapshot()
     assert client.post(report_url(period_a, school_a1), filled(plan_a)).status_code == 403
     assert database_snapshot() == before
+
+
+def test_overview_flags_missing_and_draft_reports_as_overdue_but_not_returned_ones(
+    plan_a, period_a, school_a1, school_a2, municipality_a
+):
+    from reports.selectors import overview
+
+    Report.objects.create(
+        municipality=municipality_a,
+        period=period_a,
+        institution=school_a2,
+        status=Report.Status.RETURNED,
+    )
+    school_a2_task = Task.objects.create(municipality=municipality_a, plan=plan_a, title="B")
+    school_a2_task.executors.add(school_a2)
+    after_due = period_a.due_on + datetime.timedelta(days=1)
+    cells = {row[0].pk: row[1][0] for row in overview(municipality_a, after_due).rows}
+    assert cells[school_a1.pk].status == "missing"
+    assert cells[school_a1.pk].overdue
+    assert cells[school_a2.pk].status == "returned"
+    assert not cells[school_a2.pk].overdue
+    before_due = period_a.due_on
+    assert not overview(municipality_a, before_due).rows[0][1][0].overdue
