@@ -1,1 +1,84 @@
-# Models arrive with the plan, indicator and reporting issues.
+"""Indicator values over time: what the board measured, per year and baseline group.
+
+Values aggregated from institutions' approved semester reports are computed when read
+(``indicators.selectors``), never stored twice; a value the board enters here (from VIIS,
+a survey, …) takes precedence for its year.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from institutions.models import Municipality, TenantQuerySet
+from plans.models import Baseline, Indicator
+from pmp_portal.validators import validate_no_personal_code
+
+
+class IndicatorValue(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("pašvaldība")
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="values",
+        verbose_name=_("rādītājs"),
+    )
+    baseline = models.ForeignKey(
+        Baseline,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="values",
+        verbose_name=_("grupa"),
+    )
+    # The indicator's number and name when the value was entered: readable after plan changes.
+    indicator_label = models.TextField(_("rādītājs (kā plānā)"), blank=True)
+    year = models.PositiveSmallIntegerField(_("gads"))
+    value = models.DecimalField(_("vērtība"), max_digits=14, decimal_places=4)
+    numerator = models.PositiveIntegerField(_("skaitītājs"), null=True, blank=True)
+    denominator = models.PositiveIntegerField(_("saucējs"), null=True, blank=True)
+    source = models.CharField(
+        _("avots"), max_length=300, blank=True, validators=[validate_no_personal_code]
+    )
+    note = models.TextField(_("piezīme"), blank=True, validators=[validate_no_personal_code])
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("ievadīja"),
+    )
+    updated_at = models.DateTimeField(_("mainīts"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rādītāja vērtība")
+        verbose_name_plural = _("rādītāju vērtības")
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "baseline", "year"],
+                name="indicator_value_unique_group_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=models.Q(baseline__isnull=True),
+                name="indicator_value_unique_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(denominator__isnull=True)
+                | models.Q(numerator__lte=models.F("denominator")),
+                name="indicator_value_fraction_at_most_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_label} {self.year}: {self.value}"

@@ -91,10 +91,12 @@ def load_demo_data() -> list[DemoLogin]:
     )
     for municipality in municipalities:
         _membership(user, municipality, coordinator["role"])
+    from indicators.demo import load_demo_values
     from reports.demo import load_demo_reports
 
     for municipality in municipalities:
         load_demo_reports(municipality, timezone.localdate())
+        load_demo_values(municipality, timezone.localdate())
     logins.append(
         DemoLogin(
             municipality=", ".join(m.name for m in municipalities),

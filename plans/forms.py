@@ -75,6 +75,22 @@ class GoalForm(PartForm):
 
 
 class IndicatorForm(PartForm):
+    change_reason = forms.CharField(
+        label=_("Sasniedzamo vērtību maiņas pamatojums"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Obligāts, ja maināt sasniedzamās vērtības rādītājam, kuram jau ir izmērītas "
+            "vērtības; saglabājas vēsturē."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["change_reason"]
+
     class Meta:
         model = Indicator
         fields = [

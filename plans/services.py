@@ -29,6 +29,7 @@ def part_save(
     form,
     loaded_version: int | None,
     formsets: tuple = (),
+    change_reason: str = "",
 ) -> PlanPart:
     instance: PlanPart = form.save(commit=False)
     if instance.pk:
@@ -84,6 +85,9 @@ def part_save(
             child.municipality_id = plan.municipality_id
             child.plan = plan
             child.extra.pop(ABSENT, None)
+            child._history_user = actor
+            if change_reason:
+                child._change_reason = change_reason.strip()
             if hasattr(child, "value_text"):
                 child.value_number = parse_number(child.value_text)
                 child.extra["_raw_value"] = child.value_text
@@ -92,6 +96,9 @@ def part_save(
                 child.extra.pop("_raw", None)
             child.save()
         for child in formset.deleted_objects:
+            child._history_user = actor
+            if change_reason:
+                child._change_reason = change_reason.strip()
             child.delete()
     return instance
 

@@ -95,6 +95,29 @@ def _back(request: HttpRequest, kind: str) -> str:
     return f"{url}#{ANCHORS[kind]}"
 
 
+def _target_change_explained(form, formsets) -> bool:
+    """Targets of an indicator that already has values change only with a reason."""
+    if not isinstance(form, forms.IndicatorForm) or not form.instance.pk:
+        return True
+    targets = next((f for f in formsets if f.prefix == "targets"), None)
+    if targets is None or not targets.has_changed():
+        return True
+    from indicators.models import IndicatorValue
+    from reports.models import IndicatorEntry
+
+    measured = (
+        IndicatorValue.objects.filter(indicator=form.instance).exists()
+        or IndicatorEntry.objects.filter(indicator=form.instance).exists()
+    )
+    if measured and not form.cleaned_data.get("change_reason", "").strip():
+        form.add_error(
+            "change_reason",
+            _("Rādītājam jau ir izmērītas vērtības: norādiet, kāpēc maināt sasniedzamās vērtības."),
+        )
+        return False
+    return True
+
+
 def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
     if kind not in FORMS:
         raise Http404
@@ -109,7 +132,12 @@ def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
                 data, instance=instance, prefix="targets", form_kwargs={"plan": plan}
             ),
         )
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(f.is_valid() for f in formsets)
+        and _target_change_explained(form, formsets)
+    ):
         try:
             saved = services.part_save(
                 actor=request.user,
@@ -117,6 +145,7 @@ def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
                 form=form,
                 loaded_version=form.cleaned_data.get("version"),
                 formsets=formsets,
+                change_reason=form.cleaned_data.get("change_reason", ""),
             )
         except ConflictError as error:
             form.add_error(None, str(error))

@@ -52,6 +52,7 @@ urlpatterns = [
     path("<slug:municipality>/", include("institutions.urls")),
     path("<slug:municipality>/", include("plans.urls")),
     path("<slug:municipality>/", include("reports.urls")),
+    path("<slug:municipality>/", include("indicators.urls")),
 ]
 
 handler403 = "pmp_portal.errors.permission_denied"

@@ -95,6 +95,10 @@ MATRIX: dict[str, Row] = {
     "plans:part-move": Row(task, EDIT_POST_ONLY, post=EDIT_POST),
     "plans:part-history": Row(task, READ_ALL, post=READ_ONLY_POST),
     "reports:overview": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
+    "indicators:dashboard": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
+    "indicators:values": Row(
+        lambda ctx: tenant(ctx) | {"pk": ctx["indicator"].pk}, EDIT, post=EDIT_POST
+    ),
     "reports:bulk-approve": Row(tenant, EDIT_POST_ONLY, post=EDIT_POST),
     "reports:period-create": Row(tenant, EDIT, post=EDIT_POST),
     "reports:period-edit": Row(period, EDIT, post=EDIT_POST),
@@ -201,6 +205,7 @@ def ctx(
         "municipality_a": municipality_a,
         "school_a2": school_a2,
         "period": reporting_period,
+        "indicator": plan_a.indicators.get(),
         "report": submitted,
         "director_membership": director_a1.memberships.get(),
         "task": plan_a.tasks.get(),

@@ -1,0 +1,327 @@
+"""Reads for the monitoring dashboard, each in a fixed number of queries.
+
+Indicator values per year: a value the board entered wins; otherwise the sum over the
+institutions' approved semester reports of the year's latest semester (autumn of a calendar
+year comes after its spring) — counts summed, percentages from summed numerators and
+denominators, never an average of percentages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from institutions.models import Municipality
+from plans.models import Indicator, Level, Plan, ResourceRow, Task
+from reports.models import FundingSource, IndicatorEntry, Report, SpendingEntry, TaskEntry
+from reports.selectors import funding_source_of
+
+from .charts import Chart, build_chart
+from .models import IndicatorValue
+from .status import Status, Target, evaluate, year_of
+
+HUNDRED = Decimal(100)
+
+
+@dataclass
+class Point:
+    year: int
+    value: Decimal
+    source: str  # "board" or "reports"
+    numerator: int | None = None
+    denominator: int | None = None
+    reports: int = 0
+    note: str = ""
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    group: str | None
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    baseline_text: str | None
+    targets: list[Target]
+    points: dict[int, Point]
+    status: Status
+    status_year: int
+    chart: Chart
+    unit: str
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[max(self.points)] if self.points else None
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.points)
+
+
+def _unit(indicator: Indicator) -> str:
+    return "%" if indicator.kind == Indicator.Kind.PERCENT else ""
+
+
+def aggregated_points(municipality: Municipality) -> dict[int, dict[int, Point]]:
+    """indicator id → year → the value summed over approved reports (one query)."""
+    rows = (
+        IndicatorEntry.objects.filter(
+            report__municipality=municipality,
+            report__status=Report.Status.APPROVED,
+            indicator__isnull=False,
+        )
+        .values(
+            "indicator_id",
+            "indicator__kind",
+            "report__period__school_year",
+            "report__period__semester",
+        )
+        .annotate(
+            total=Sum("value"),
+            numerator=Sum("numerator"),
+            denominator=Sum("denominator"),
+            reports=Count("report", distinct=True),
+        )
+    )
+    best: dict[tuple[int, int], tuple[int, dict]] = {}
+    for row in rows:
+        semester = row["report__period__semester"]
+        year = row["report__period__school_year"] + (0 if semester == 1 else 1)
+        # Within a calendar year the autumn semester (1st of the next school year) is later.
+        rank = 2 if semester == 1 else 1
+        key = (row["indicator_id"], year)
+        if key not in best or best[key][0] < rank:
+            best[key] = (rank, row)
+    points: dict[int, dict[int, Point]] = defaultdict(dict)
+    for (indicator_id, year), (_rank, row) in best.items():
+        if row["indicator__kind"] == Indicator.Kind.PERCENT:
+            if not row["denominator"]:
+                continue
+            value = HUNDRED * Decimal(row["numerator"] or 0) / Decimal(row["denominator"])
+            point = Point(
+                year,
+                value.quantize(Decimal("0.01")),
+                "reports",
+                row["numerator"],
+                row["denominator"],
+                row["reports"],
+            )
+        else:
+            if row["total"] is None:
+                continue
+            point = Point(year, row["total"], "reports", reports=row["reports"])
+        points[indicator_id][year] = point
+    return points
+
+
+def indicator_rows(
+    plan: Plan, today: datetime.date, level: str | None = None
+) -> list[IndicatorRow]:
+    """Every indicator (per baseline group) with its values, status and chart. 4 queries."""
+    municipality = plan.municipality
+    indicators = Indicator.objects.for_municipality(municipality).prefetch_related(
+        "baselines", "targets"
+    )
+    if level:
+        indicators = indicators.filter(level=level)
+    entered: dict[tuple[int, int | None], dict[int, Point]] = defaultdict(dict)
+    for item in IndicatorValue.objects.for_municipality(municipality).filter(
+        indicator__isnull=False
+    ):
+        entered[(item.indicator_id, item.baseline_id)][item.year] = Point(
+            item.year,
+            item.value,
+            "board",
+            item.numerator,
+            item.denominator,
+            note=item.source,
+        )
+    from_reports = aggregated_points(municipality)
+    rows = []
+    for indicator in indicators:
+        baselines = list(indicator.baselines.all()) or [None]
+        targets_all = list(indicator.targets.all())
+        for baseline in baselines:
+            points = {}
+            if len(baselines) == 1:
+                points |= from_reports.get(indicator.pk, {})
+            points |= entered.get((indicator.pk, baseline.pk if baseline else None), {})
+            if baseline is not None and len(baselines) == 1:
+                points |= entered.get((indicator.pk, None), {})
+            rows.append(
+                _row(plan, indicator, baseline, targets_all, points, today),
+            )
+    return rows
+
+
+def _row(plan, indicator, baseline, targets_all, points, today) -> IndicatorRow:
+    baseline_value = baseline.value_number if baseline else None
+    baseline_year = year_of(baseline.as_of) if baseline else None
+    targets = [Target(t.year, t.text, t.value_number) for t in targets_all]
+    measured = [y for y in points if y <= today.year]
+    status_year = max(measured) if measured else min(today.year, plan.period_end)
+    point = points.get(status_year)
+    status = evaluate(
+        year=status_year,
+        value=point.value if point else None,
+        targets=targets,
+        baseline=baseline_value,
+        baseline_year=baseline_year,
+        direction=indicator.direction,
+        earlier={y: p.value for y, p in points.items()},
+    )
+    unit = _unit(indicator)
+    chart_targets = []
+    for target in targets:
+        if target.number is not None:
+            number = target.number
+            if (target.text or "").strip().startswith("+") and baseline_value is not None:
+                number = baseline_value + number
+            chart_targets.append((target.year, number))
+    chart = build_chart(
+        years=range(plan.period_start, plan.period_end + 1),
+        baseline=(baseline_year, baseline_value)
+        if baseline_value is not None and baseline_year is not None
+        else None,
+        targets=chart_targets,
+        values=[(y, p.value) for y, p in sorted(points.items())],
+        unit=unit,
+    )
+    return IndicatorRow(
+        indicator=indicator,
+        group=baseline.label if baseline else None,
+        baseline_value=baseline_value,
+        baseline_year=baseline_year,
+        baseline_text=baseline.value_text if baseline else None,
+        targets=targets,
+        points=points,
+        status=status,
+        status_year=status_year,
+        chart=chart,
+        unit=unit,
+    )
+
+
+# --- tasks ------------------------------------------------------------------------------
+
+DONE, IN_PROGRESS, OVERDUE, NOT_STARTED = "done", "in_progress", "overdue", "not_started"
+
+
+@dataclass
+class TaskProgress:
+    label: str
+    level: str | None
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def share_done(self) -> int:
+        return round(100 * self.counts.get(DONE, 0) / self.total) if self.total else 0
+
+
+def task_state(statuses: list[str], due: datetime.date | None, today: datetime.date) -> str:
+    """One task's state from its executors' latest reported statuses and its deadline."""
+    finished = {"done", "cancelled"}
+    if statuses and all(s in finished for s in statuses):
+        return DONE
+    if "ongoing" in statuses:
+        return IN_PROGRESS
+    if due is not None and today > due:
+        return OVERDUE
+    if "in_progress" in statuses or "done" in statuses:
+        return IN_PROGRESS
+    return NOT_STARTED
+
+
+def task_progress(
+    plan: Plan,
+    today: datetime.date,
+    level: str | None = None,
+    goal_id: int | None = None,
+    institution_id: int | None = None,
+) -> list[TaskProgress]:
+    """Done / in progress / overdue / not started per level and goal. 3 queries."""
+    tasks = Task.objects.for_municipality(plan.municipality).select_related("activity__goal")
+    if institution_id:
+        # Its own tasks and those of the collective executors it belongs to.
+        tasks = tasks.filter(Q(executors=institution_id) | Q(executors__members=institution_id))
+    latest: dict[int, tuple[tuple[int, int], list[str]]] = {}
+    entries = TaskEntry.objects.filter(
+        report__municipality=plan.municipality, task__isnull=False
+    ).exclude(report__status=Report.Status.DRAFT)
+    if institution_id:
+        entries = entries.filter(report__institution_id=institution_id)
+    for task_id, year, semester, status in entries.values_list(
+        "task_id", "report__period__school_year", "report__period__semester", "status"
+    ):
+        if not status:
+            continue
+        key = (year, semester)
+        if task_id not in latest or latest[task_id][0] < key:
+            latest[task_id] = (key, [status])
+        elif latest[task_id][0] == key:
+            latest[task_id][1].append(status)
+    groups: dict[tuple, TaskProgress] = {}
+    for task in tasks.distinct():
+        goal = task.activity.goal if task.activity else None
+        task_level = goal.level if goal else None
+        if level and task_level != level:
+            continue
+        if goal_id and (goal is None or goal.pk != goal_id):
+            continue
+        key = (task_level or "", goal.order if goal else 10**6, goal.pk if goal else 0)
+        if key not in groups:
+            groups[key] = TaskProgress(label=str(goal) if goal else "—", level=task_level)
+        statuses = latest.get(task.pk, ((0, 0), []))[1]
+        groups[key].counts[task_state(statuses, task.end_date, today)] += 1
+    order = {value: n for n, value in enumerate(Level.values)}
+    return [groups[k] for k in sorted(groups, key=lambda k: (order.get(k[0], 9), k[1], k[2]))]
+
+
+# --- money ------------------------------------------------------------------------------
+
+
+@dataclass
+class Money:
+    source: str
+    label: str
+    planned: Decimal
+    spent: Decimal
+
+    @property
+    def share(self) -> int | None:
+        return round(100 * self.spent / self.planned) if self.planned else None
+
+
+def money_by_source(plan: Plan, institution_id: int | None = None) -> list[Money]:
+    """Planned (resource plan) against spent (approved reports) by funding source.
+
+    A resource row with several funding sources counts its amount in equal shares.
+    """
+    planned: dict[str, Decimal] = defaultdict(Decimal)
+    for amount, sources in (
+        ResourceRow.objects.for_municipality(plan.municipality)
+        .filter(amount_eur__isnull=False)
+        .values_list("amount_eur", "funding_sources")
+    ):
+        keys = [funding_source_of(str(s)) for s in (sources or [])] or [FundingSource.OTHER]
+        for key in keys:
+            planned[key] += amount / len(keys)
+    spending = SpendingEntry.objects.filter(
+        report__municipality=plan.municipality, report__status=Report.Status.APPROVED
+    )
+    if institution_id:
+        spending = spending.filter(report__institution_id=institution_id)
+    spent = dict(spending.values_list("source").annotate(total=Sum("amount_eur")))
+    labels = dict(FundingSource.choices)
+    return [
+        Money(key, labels[key], planned.get(key, Decimal(0)), spent.get(key) or Decimal(0))
+        for key in FundingSource.values
+        if planned.get(key) or spent.get(key)
+    ]
