@@ -74,6 +74,13 @@ def _number(key: str, low: int, high: int) -> int:
     return low + _hash(key) % (high - low + 1)
 
 
+def _plausible_share(indicator: Indicator) -> float:
+    """A percentage in the range the plan itself names for the indicator."""
+    numbers = [b.value_number for b in indicator.baselines.all() if b.value_number is not None]
+    numbers += [t.value_number for t in indicator.targets.all() if t.value_number is not None]
+    return float(numbers[0]) if numbers else 50.0
+
+
 def current_semester(today: datetime.date) -> tuple[int, int]:
     if today.month >= 9:
         return today.year, Semester.FIRST
@@ -281,8 +288,10 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
             kind=indicator.kind or "",
         )
         if indicator.kind == Indicator.Kind.PERCENT:
+            # Near the plan's own figures: a dropout share stays small, a survey share high.
+            share = _plausible_share(indicator) * _number(f"{key}|q{indicator.pk}", 80, 120) / 100
             entry.denominator = whole
-            entry.numerator = whole * _number(f"{key}|q{indicator.pk}", 2, 30) // 100
+            entry.numerator = min(whole, round(whole * share / 100))
         elif indicator.kind == Indicator.Kind.FTE:
             entry.value = Decimal(_number(f"{key}|f{indicator.pk}", 5, 30)) / 10
         else:

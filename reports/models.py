@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -63,7 +64,10 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{school_year_label(self.school_year)} m.g. {self.get_semester_display()}"
+        return gettext("%(school_year)s m.g. %(semester)s") % {
+            "school_year": school_year_label(self.school_year),
+            "semester": self.get_semester_display(),
+        }
 
     @property
     def calendar_year(self) -> int:

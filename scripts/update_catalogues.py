@@ -27,6 +27,8 @@ def main() -> int:
     lv.metadata["Language"] = "lv"
     for entry in lv:
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        # A "#|" note of a fuzzy guess would outlive its flag and break msgfmt.
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if entry.msgid_plural:
             # Forms: 1, 21, 31… / other / zero; the plural source serves for zero too.
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural, 2: entry.msgid_plural}
@@ -45,7 +47,7 @@ def main() -> int:
         if "fuzzy" in entry.flags:
             # makemessages guesses from a similar old string; a guess is not a translation.
             entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
             entry.msgstr = ""
             entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
         if entry.msgid_plural:

@@ -19,6 +19,9 @@ PAGES = [
     "/smiltene/users/invite/",
     "/smiltene/institutions/new/",
     "/smiltene/plan/task/new/",
+    "/smiltene/dashboard/",
+    "/smiltene/reports/",
+    "/smiltene/reports/periods/new/",
 ]
 
 
@@ -40,10 +43,20 @@ def axe_page(browser, live_server):
 
 
 def test_main_pages_have_no_serious_accessibility_violations(axe_page, demo):
+    from plans.models import Indicator
+    from reports.models import Report
+
     page = axe_page
     page.goto(f"{page.base_url}/login/")
     found = {}
-    for path in PAGES:
+    submitted = Report.objects.filter(municipality__slug="smiltene", status="submitted").first()
+    indicator = Indicator.objects.filter(municipality__slug="smiltene").first()
+    extra = [
+        submitted.get_absolute_url(),
+        submitted.get_absolute_url() + "?edit=1",
+        f"/smiltene/indicators/{indicator.pk}/values/",
+    ]
+    for path in PAGES + extra:
         if path != "/login/" and "/login/" in page.url:
             log_in(page, "admin@smiltene.example", demo_password())
         page.goto(f"{page.base_url}{path}")
