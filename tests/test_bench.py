@@ -10,7 +10,9 @@ def test_bench_writes_a_results_table(tmp_path):
     call_command("bench", municipalities=2, requests=2, output=output, stdout=StringIO())
     text = output.read_text(encoding="utf-8")
     assert "| plan |" in text and "| empty page (same layout) |" in text
-    plan_row = next(line for line in text.splitlines() if line.startswith("| plan |"))
-    queries = plan_row.split("|")[6].strip()
-    alone, national = (int(q) for q in queries.split(" / "))
-    assert alone == national > 0  # the same page costs the same queries among other tenants
+    for page in ("plan", "dashboard", "board overview (reports)", "director's start page"):
+        row = next(line for line in text.splitlines() if line.startswith(f"| {page} |"))
+        queries = row.split("|")[6].strip()
+        alone, national = (int(q) for q in queries.split(" / "))
+        # The same page costs the same queries among other tenants.
+        assert alone == national > 0, page

@@ -34,3 +34,11 @@ def status_badge(status: str, overdue: bool = False) -> dict:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def person(user) -> str:
+    """A person's name for a timeline; "—" when the account is gone or unknown."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.email or "—"

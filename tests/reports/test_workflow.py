@@ -457,3 +457,21 @@ def test_overview_flags_missing_and_draft_reports_as_overdue_but_not_returned_on
     assert not cells[school_a2.pk].overdue
     before_due = period_a.due_on
     assert not overview(municipality_a, before_due).rows[0][1][0].overdue
+
+
+def test_a_timeline_step_without_a_known_person_still_renders(
+    login, plan_a, period_a, school_a1, director_a1, board_editor
+):
+    # Demo and imported history can have steps whose person is unknown or deleted.
+    report = Report.objects.create(
+        municipality=plan_a.municipality,
+        period=period_a,
+        institution=school_a1,
+        status=Report.Status.RETURNED,
+    )
+    ReportEvent.objects.create(report=report, action="submitted", actor=None)
+    ReportEvent.objects.create(report=report, action="returned", actor=None, note="Labot")
+    for user in (director_a1, board_editor):
+        page = login(user).get(report_url(period_a, school_a1))
+        assert page.status_code == 200
+        assert "Labot" in page.content.decode()
