@@ -325,3 +325,53 @@ def money_by_source(plan: Plan, institution_id: int | None = None) -> list[Money
         for key in FundingSource.values
         if planned.get(key) or spent.get(key)
     ]
+
+
+@dataclass
+class SemesterPoint:
+    period: str
+    value: Decimal | None
+    numerator: int | None
+    denominator: int | None
+    reports: int
+
+
+def semester_points(indicator: Indicator) -> list[SemesterPoint]:
+    """The indicator summed over approved reports, semester by semester (one query)."""
+    from reports.models import ReportingPeriod
+
+    rows = (
+        IndicatorEntry.objects.filter(indicator=indicator, report__status=Report.Status.APPROVED)
+        .values("report__period")
+        .annotate(
+            total=Sum("value"),
+            numerator=Sum("numerator"),
+            denominator=Sum("denominator"),
+            reports=Count("report", distinct=True),
+        )
+        .order_by("report__period")
+    )
+    rows = list(rows)
+    periods = ReportingPeriod.objects.in_bulk([r["report__period"] for r in rows])
+    points = []
+    for row in rows:
+        value = row["total"]
+        if indicator.kind == Indicator.Kind.PERCENT:
+            value = (
+                (HUNDRED * Decimal(row["numerator"] or 0) / row["denominator"]).quantize(
+                    Decimal("0.01")
+                )
+                if row["denominator"]
+                else None
+            )
+        points.append(
+            SemesterPoint(
+                str(periods[row["report__period"]]),
+                value,
+                row["numerator"],
+                row["denominator"],
+                row["reports"],
+            )
+        )
+    periods_order = {str(p): (p.school_year, p.semester) for p in periods.values()}
+    return sorted(points, key=lambda p: periods_order[p.period])

@@ -170,5 +170,6 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
             "existing": sorted(existing, key=lambda v: (v.year, v.baseline_id or 0)),
             "rows": rows,
             "editing": editing,
+            "semesters": selectors.semester_points(indicator),
         },
     )

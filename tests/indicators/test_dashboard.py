@@ -283,3 +283,25 @@ def test_demo_dashboard_shows_every_status(settings, login):
         seen |= statuses
     assert {Status.AHEAD, Status.AT_RISK, Status.NO_TARGET} <= seen
     assert Municipality.objects.count() == 3
+
+
+def test_values_page_shows_each_semester_summed(
+    plan_a, autumn_2024, school_a1, school_a2, login, board_editor
+):
+    indicator = plan_a.indicators.get()
+    spring = ReportingPeriod.objects.create(
+        municipality=plan_a.municipality,
+        school_year=2024,
+        semester=2,
+        opens_on=datetime.date(2025, 5, 15),
+        due_on=datetime.date(2025, 6, 20),
+    )
+    _approved_entry(autumn_2024, school_a1, indicator, numerator=1, denominator=10)
+    _approved_entry(autumn_2024, school_a2, indicator, numerator=90, denominator=100)
+    _approved_entry(spring, school_a1, indicator, numerator=5, denominator=10)
+    url = reverse(VALUES, kwargs={"municipality": "aluksne", "pk": indicator.pk})
+    semesters = login(board_editor).get(url).context["semesters"]
+    assert [(s.period, s.value, s.reports) for s in semesters] == [
+        ("2024./2025. m.g. 1. semestris", Decimal("82.73"), 2),
+        ("2024./2025. m.g. 2. semestris", Decimal("50.00"), 1),
+    ]

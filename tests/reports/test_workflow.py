@@ -232,6 +232,8 @@ def test_hostile_numbers_are_refused(login, plan_a, period_a, school_a1, directo
         {f"a{activity.pk}_participants": "-3"},
         {f"a{activity.pk}_eur_municipal": "1e400"},
         {f"a{activity.pk}_eur_municipal": "daudz"},
+        {f"a{activity.pk}_done": "x" * 4001},
+        {f"t{plan_a.tasks.order_by('pk').first().pk}_status": "pabeigts"},
     ):
         response = client.post(report_url(period_a, school_a1), filled(plan_a, **bad))
         assert response.status_code == 400, bad
