@@ -162,7 +162,7 @@ def _story(key: str, is_current: bool, is_director: bool, age: int) -> list[str]
 def load_demo_reports(municipality: Municipality, today: datetime.date) -> int:
     plan = municipality.plan
     periods = _periods(municipality, plan.period_start, today)
-    scopes = plan_scopes(municipality, [p.calendar_year for p in periods])
+    scopes = plan_scopes(municipality, periods)
     reporters = {
         m.institution_id: m.user
         for m in Membership.objects.for_municipality(municipality)
@@ -182,7 +182,7 @@ def load_demo_reports(municipality: Municipality, today: datetime.date) -> int:
     for index, period in enumerate(periods):
         age = len(periods) - 1 - index
         is_current = age == 0
-        scope = scopes[period.calendar_year]
+        scope = scopes[period.pk]
         for institution_id in sorted(scope.by_institution):
             if institution_id in scope.group_ids or not scope.of(institution_id):
                 continue

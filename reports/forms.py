@@ -236,6 +236,13 @@ class PeriodForm(forms.ModelForm):
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         for name in ("opens_on", "due_on"):
             self.fields[name].input_formats = ["%Y-%m-%d", "%d.%m.%Y.", "%d.%m.%Y"]
+        if self.instance.pk and self.instance.reports.exists():
+            # Reports were made against this semester's part of the plan: only dates move.
+            for name in ("school_year", "semester"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Periodam jau ir atskaites, tāpēc semestri mainīt nevar."
+                )
 
     def clean(self):
         cleaned = super().clean()

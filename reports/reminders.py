@@ -42,7 +42,7 @@ def due_reminders(
     )
     if not periods:
         return []
-    scopes = plan_scopes(municipality, [p.calendar_year for p in periods])
+    scopes = plan_scopes(municipality, periods)
     statuses = {
         (period_id, institution_id): status
         for period_id, institution_id, status in Report.objects.for_municipality(
@@ -63,7 +63,7 @@ def due_reminders(
         emails.setdefault(institution_id, []).append(email)
     reminders = []
     for period in periods:
-        scope = scopes[period.calendar_year]
+        scope = scopes[period.pk]
         for institution_id, items in scope.by_institution.items():
             if institution_id in scope.group_ids or not items:
                 continue
@@ -81,18 +81,13 @@ def due_reminders(
 
 
 def send_reminder(reminder: Reminder, today: datetime.date) -> bool:
-    """Send one reminder unless one went out today already. True when sent."""
+    """Send one reminder unless one went out today already. True when sent.
+
+    The log row and the e-mail succeed or fail together: a mail error rolls the row back, so
+    the next run (a cron retry) tries again; a second run on the same day finds the row and
+    sends nothing.
+    """
     period = reminder.period
-    try:
-        with transaction.atomic():
-            ReminderLog.objects.create(
-                period=period,
-                institution_id=reminder.institution_id,
-                sent_on=today,
-                recipients=len(reminder.recipients),
-            )
-    except IntegrityError:
-        return False
     institution = period.municipality.institutions.get(pk=reminder.institution_id)
     path = reverse(
         "reports:report",
@@ -113,5 +108,15 @@ def send_reminder(reminder: Reminder, today: datetime.date) -> bool:
     with override("lv"):
         subject = render_to_string("reports/email/reminder_subject.txt", context).strip()
         body = render_to_string("reports/email/reminder_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, reminder.recipients)
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                period=period,
+                institution_id=reminder.institution_id,
+                sent_on=today,
+                recipients=len(reminder.recipients),
+            )
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, reminder.recipients)
+    except IntegrityError:
+        return False
     return True

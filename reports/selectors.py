@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from institutions.models import SCHOOL_KINDS, Institution, Municipality
-from plans.models import Activity, Indicator, ResourceRow, Task
+from plans.models import Activity, Indicator, Plan, ResourceRow, Task
 from pmp_portal.text import latvian_key
 
 from .models import (
@@ -53,20 +53,19 @@ def _runs_in(years: list | None, year: int) -> bool:
     return not years or year in {int(y) for y in years if str(y).isdigit()}
 
 
-def _task_runs_in(start: datetime.date | None, end: datetime.date | None, year: int) -> bool | None:
-    if start is None and end is None:
-        return None
-    first = (start or end).year
-    last = (end or start).year
-    return first <= year <= last
+def plan_scope(municipality: Municipality, period: ReportingPeriod) -> PlanScope:
+    return plan_scopes(municipality, [period])[period.pk]
 
 
-def plan_scope(municipality: Municipality, year: int) -> PlanScope:
-    return plan_scopes(municipality, [year])[year]
+def plan_scopes(municipality: Municipality, periods) -> dict[int, PlanScope]:
+    """For each period (by pk): each reporting institution's tasks and activities.
 
-
-def plan_scopes(municipality: Municipality, years) -> dict[int, PlanScope]:
-    """Six queries for any number of years, institutions, tasks and activities."""
+    Activities run in plan years, so they are in a semester's report when they run in its
+    calendar year. Tasks have dates: a task is in the report when its dates overlap the
+    semester (autumn: September–December, spring: January–August); a missing start means
+    from the plan's start, a missing end ("pastāvīgi") until the plan's end; a task with
+    no dates at all follows its activity. Seven queries for any number of periods.
+    """
     active = set(
         Institution.objects.for_municipality(municipality)
         .filter(is_active=True)
@@ -86,6 +85,13 @@ def plan_scopes(municipality: Municipality, years) -> dict[int, PlanScope]:
             return members[institution_id]
         return {institution_id} if institution_id in active else set()
 
+    plan_years = (
+        Plan.objects.for_municipality(municipality)
+        .values_list("period_start", "period_end")
+        .first()
+    )
+    plan_first = datetime.date(plan_years[0], 1, 1) if plan_years else datetime.date.min
+    plan_last = datetime.date(plan_years[1], 12, 31) if plan_years else datetime.date.max
     activity_years = dict(
         Activity.objects.for_municipality(municipality).values_list("pk", "years")
     )
@@ -108,7 +114,8 @@ def plan_scopes(municipality: Municipality, years) -> dict[int, PlanScope]:
         )
     )
     result = {}
-    for year in set(years):
+    for period in periods:
+        year = period.calendar_year
         scope: dict[int, InstitutionScope] = defaultdict(InstitutionScope)
         running = {pk for pk, y in activity_years.items() if _runs_in(y, year)}
         for activity_id, institution_id in activity_links:
@@ -117,18 +124,22 @@ def plan_scopes(municipality: Municipality, years) -> dict[int, PlanScope]:
                     scope[pk].activity_ids.add(activity_id)
         for task_id, institution_id in task_links:
             activity_id, start, end = tasks[task_id]
-            runs = _task_runs_in(start, end, year)
-            if runs is None:
+            if start is None and end is None:
                 runs = activity_id is None or activity_id in running
+            else:
+                runs = (start or plan_first) <= period.ends and (end or plan_last) >= period.starts
             if runs:
                 for pk in reporters(institution_id):
                     scope[pk].task_ids.add(task_id)
-        result[year] = PlanScope(by_institution=dict(scope), group_ids=frozenset(members))
+        result[period.pk] = PlanScope(by_institution=dict(scope), group_ids=frozenset(members))
     return result
 
 
 def effective_due(period: ReportingPeriod, extension: Extension | None) -> datetime.date:
-    return extension.due_on if extension is not None else period.due_on
+    """An extension only ever gives more time, even if the period was moved later since."""
+    if extension is None:
+        return period.due_on
+    return max(period.due_on, extension.due_on)
 
 
 # --- the report form's rows -------------------------------------------------------------
@@ -169,7 +180,7 @@ def report_rows(
     institution: Institution,
     report: Report | None,
 ) -> ReportRows:
-    scope = plan_scope(municipality, period.calendar_year).of(institution.pk)
+    scope = plan_scope(municipality, period).of(institution.pk)
     tasks = list(
         Task.objects.for_municipality(municipality)
         .filter(pk__in=scope.task_ids)
@@ -272,10 +283,9 @@ def overview(
     )
     if limit is not None:
         periods = periods[:limit]
+    # Closed institutions stay while they have reports to read or approve.
     institutions = list(
-        Institution.objects.for_municipality(municipality)
-        .filter(is_active=True)
-        .annotate(
+        Institution.objects.for_municipality(municipality).annotate(
             reporter_count=Count(
                 "memberships",
                 filter=Q(memberships__is_active=True, memberships__role="reporter"),
@@ -285,20 +295,26 @@ def overview(
     reports = {
         (r.period_id, r.institution_id): r
         for r in Report.objects.for_municipality(municipality).only(
-            "pk", "period_id", "institution_id", "status", "submitted_at", "municipality_id"
+            "pk",
+            "period_id",
+            "institution_id",
+            "status",
+            "submitted_at",
+            "municipality_id",
+            "version",
         )
     }
     extensions = {
         (e.period_id, e.institution_id): e
         for e in Extension.objects.filter(period__municipality=municipality)
     }
-    scopes = plan_scopes(municipality, [p.calendar_year for p in periods])
+    scopes = plan_scopes(municipality, periods)
     rows = []
     counts: dict[int, dict[str, int]] = {p.pk: defaultdict(int) for p in periods}
     for institution in sorted(institutions, key=lambda i: latvian_key(i.name)):
         cells = []
         for period in periods:
-            scope = scopes[period.calendar_year]
+            scope = scopes[period.pk]
             if institution.pk in scope.group_ids:
                 in_scope = False
             else:
@@ -319,6 +335,8 @@ def overview(
                 counts[period.pk][cell.status] += 1
                 counts[period.pk]["expected"] += 1
             cells.append(cell)
+        if not institution.is_active and not any(c.report for c in cells):
+            continue
         if any(c.in_scope for c in cells):
             rows.append((institution, cells, institution.reporter_count > 0))
     return Overview(periods=periods, rows=rows, counts=counts)
@@ -364,26 +382,33 @@ def reporter_start(
     )
     reports = {
         (r.period_id, r.institution_id): r
-        for r in Report.objects.for_municipality(municipality)
-        .filter(institution_id__in=ids)
-        .annotate(
-            tasks_filled=Count("taskentrys", filter=~Q(taskentrys__status=""), distinct=True),
-            activities_filled=Count(
-                "activityentrys",
-                filter=~Q(activityentrys__done="") | ~Q(activityentrys__result=""),
-                distinct=True,
-            ),
-        )
+        for r in Report.objects.for_municipality(municipality).filter(institution_id__in=ids)
     }
+    # Filled rows per report, counted against the scope below (a row no longer in the plan
+    # does not count). Two flat queries, no join of tasks × activities.
+    filled_tasks: dict[int, set[int]] = defaultdict(set)
+    for report_id, task_id in (
+        TaskEntry.objects.filter(report__in=reports.values(), task__isnull=False)
+        .exclude(status="")
+        .values_list("report_id", "task_id")
+    ):
+        filled_tasks[report_id].add(task_id)
+    filled_activities: dict[int, set[int]] = defaultdict(set)
+    for report_id, activity_id in (
+        ActivityEntry.objects.filter(report__in=reports.values(), activity__isnull=False)
+        .exclude(done="", result="")
+        .values_list("report_id", "activity_id")
+    ):
+        filled_activities[report_id].add(activity_id)
     extensions = {
         (e.period_id, e.institution_id): e
         for e in Extension.objects.filter(period__municipality=municipality, institution_id__in=ids)
     }
-    scopes = plan_scopes(municipality, [p.calendar_year for p in periods])
+    scopes = plan_scopes(municipality, periods)
     items = []
     for period in periods:
         for institution in institutions:
-            scope = scopes[period.calendar_year].of(institution.pk)
+            scope = scopes[period.pk].of(institution.pk)
             report = reports.get((period.pk, institution.pk))
             if not scope and report is None:
                 continue
@@ -396,9 +421,11 @@ def reporter_start(
                     report=report,
                     due=due,
                     tasks_total=len(scope.task_ids),
-                    tasks_filled=getattr(report, "tasks_filled", 0),
+                    tasks_filled=len(filled_tasks[report.pk] & scope.task_ids) if report else 0,
                     activities_total=len(scope.activity_ids),
-                    activities_filled=getattr(report, "activities_filled", 0),
+                    activities_filled=len(filled_activities[report.pk] & scope.activity_ids)
+                    if report
+                    else 0,
                     lock_reason=reporter_lock(report, period, due, today),
                     days_left=(due - today).days,
                 )

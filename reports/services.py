@@ -8,12 +8,14 @@ After submission only reviewers change a report; approval locks it for everyone.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from institutions.models import Institution
 from pmp_portal.concurrency import ConflictError, claim_version
@@ -95,9 +97,19 @@ def report_save(
     rows: ReportRows,
     data: dict,
     loaded_version: int | None,
+    lock_check: Callable[[Report | None], str | None],
     as_reviewer: bool = False,
 ) -> Report:
-    """Write every entry of the form in one transaction (all or nothing)."""
+    """Write every entry of the form in one transaction (all or nothing).
+
+    ``lock_check`` is asked again with the report row locked, so a save racing a
+    submission (or the due date) cannot change a report that has just become locked.
+    """
+    if report is not None:
+        report = Report.objects.select_for_update().get(pk=report.pk)
+    reason = lock_check(report)
+    if reason:
+        raise WorkflowError(reason)
     if report is None:
         if loaded_version not in (None, 0):
             raise ConflictError(_("Kāds cits šo atskaiti jau izveidoja. Atveriet to no jauna."))
@@ -141,6 +153,10 @@ def report_save(
                 "participants": values["participants"],
             },
         )
+        # A funding source the plan no longer names for the activity leaves the report too.
+        SpendingEntry.objects.filter(activity_entry=entry).exclude(
+            source__in=list(values["spending"])
+        ).delete()
         for source, amount in values["spending"].items():
             if amount is None:
                 SpendingEntry.objects.filter(activity_entry=entry, source=source).delete()
@@ -255,8 +271,16 @@ def changes_since_return(report: Report) -> dict[str, set]:
     return changed
 
 
-def _review_step(report: Report, allowed: set[str]) -> Report:
+REVIEW_STALE = _lazy(
+    "Atskaite ir mainījusies, kopš atvērāt lapu. Nekas nav darīts: pārskatiet jaunāko versiju."
+)
+
+
+def _review_step(report: Report, allowed: set[str], loaded_version: int | None) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
+    # The reviewer decides on what they saw: a report changed since then is not touched.
+    if loaded_version is None or report.version != loaded_version:
+        raise WorkflowError(str(REVIEW_STALE))
     if report.status not in allowed:
         raise WorkflowError(
             _("Atskaites statuss jau ir “%(status)s”; darbība nav iespējama.")
@@ -266,10 +290,10 @@ def _review_step(report: Report, allowed: set[str]) -> Report:
 
 
 @transaction.atomic
-def report_return(*, actor, report: Report, note: str) -> Report:
+def report_return(*, actor, report: Report, note: str, loaded_version: int | None) -> Report:
     if not note.strip():
         raise WorkflowError(_("Uzrakstiet, kas iestādei jālabo."))
-    report = _review_step(report, {Status.SUBMITTED, Status.RESUBMITTED})
+    report = _review_step(report, {Status.SUBMITTED, Status.RESUBMITTED}, loaded_version)
     report.status = Status.RETURNED
     report.returned_snapshot = entries_snapshot(report)
     report.version += 1
@@ -279,8 +303,8 @@ def report_return(*, actor, report: Report, note: str) -> Report:
 
 
 @transaction.atomic
-def report_approve(*, actor, report: Report) -> Report:
-    report = _review_step(report, {Status.SUBMITTED, Status.RESUBMITTED})
+def report_approve(*, actor, report: Report, loaded_version: int | None) -> Report:
+    report = _review_step(report, {Status.SUBMITTED, Status.RESUBMITTED}, loaded_version)
     report.status = Status.APPROVED
     report.version += 1
     report.save(update_fields=["status", "version", "updated_at"])
@@ -289,12 +313,13 @@ def report_approve(*, actor, report: Report) -> Report:
 
 
 @transaction.atomic
-def reports_bulk_approve(*, actor, reports: list[Report]) -> int:
-    """Approve every report that is with the board; the others are left as they are."""
+def reports_bulk_approve(*, actor, reports: list[tuple[Report, int]]) -> int:
+    """Approve every report that is with the board and unchanged since the overview was
+    loaded; the others are left as they are."""
     approved = 0
-    for report in reports:
+    for report, loaded_version in reports:
         try:
-            report_approve(actor=actor, report=report)
+            report_approve(actor=actor, report=report, loaded_version=loaded_version)
         except WorkflowError:
             continue
         approved += 1
@@ -302,10 +327,10 @@ def reports_bulk_approve(*, actor, reports: list[Report]) -> int:
 
 
 @transaction.atomic
-def report_reopen(*, actor, report: Report, reason: str) -> Report:
+def report_reopen(*, actor, report: Report, reason: str, loaded_version: int | None) -> Report:
     if not reason.strip():
         raise WorkflowError(_("Norādiet, kāpēc apstiprināto atskaiti atver no jauna."))
-    report = _review_step(report, {Status.APPROVED})
+    report = _review_step(report, {Status.APPROVED}, loaded_version)
     report.status = Status.RETURNED
     report.returned_snapshot = entries_snapshot(report)
     report.version += 1

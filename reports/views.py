@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -69,8 +70,18 @@ def overview(request: HttpRequest) -> HttpResponse:
 @tenant_view(REPORT_REVIEW)
 @require_POST
 def bulk_approve(request: HttpRequest) -> HttpResponse:
-    ids = [pk for pk in map(_int, request.POST.getlist("report")) if pk is not None]
-    reports = list(Report.objects.for_municipality(request.municipality).filter(pk__in=ids))
+    # Each checkbox carries "report id:version as shown", so nothing changed since is approved.
+    chosen: dict[int, int] = {}
+    for value in request.POST.getlist("report"):
+        pk, _sep, version = value.partition(":")
+        if _int(pk) is not None and _int(version) is not None:
+            chosen[_int(pk)] = _int(version)
+    reports = [
+        (report, chosen[report.pk])
+        for report in Report.objects.for_municipality(request.municipality).filter(
+            pk__in=list(chosen)
+        )
+    ]
     if not reports:
         messages.warning(request, _("Neviena atskaite nav atzīmēta."))
         return redirect(_overview_url(request))
@@ -101,9 +112,10 @@ def period_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            if period is not None:
-                claim_version(period, form.cleaned_data.get("version"))
-            saved = form.save()
+            with transaction.atomic():
+                if period is not None:
+                    claim_version(period, form.cleaned_data.get("version"))
+                saved = form.save()
         except ConflictError as error:
             form.add_error(None, str(error))
         else:
@@ -172,15 +184,24 @@ def _report_context(request: HttpRequest, period_pk: int, institution_pk: int) -
     if is_reporter and (report is None or not report.is_with_board or not is_reviewer):
         lock = services.reporter_lock(report, period, due, today)
         acting_as_reviewer = False
+
+        def lock_check(current):
+            return services.reporter_lock(current, period, due, timezone.localdate())
+
     elif is_reviewer:
         lock = services.reviewer_lock(report)
         acting_as_reviewer = True
+        lock_check = services.reviewer_lock
         # The board reads a submitted report; it corrects one only on purpose.
         if lock is None and request.method == "GET" and request.GET.get("edit") != "1":
             lock = ""
     else:
         lock = _("Jums ir tiesības atskaiti lasīt, bet ne mainīt.")
         acting_as_reviewer = False
+
+        def lock_check(current):
+            return lock
+
     rows = selectors.report_rows(municipality, period, institution, report)
     return {
         "period": period,
@@ -195,6 +216,7 @@ def _report_context(request: HttpRequest, period_pk: int, institution_pk: int) -
         "acting_as_reviewer": acting_as_reviewer,
         "can_review": is_reviewer,
         "can_reopen": REPORT_REOPEN in request.capabilities,
+        "lock_check": lock_check,
     }
 
 
@@ -273,11 +295,16 @@ def report_page(request: HttpRequest, period: int, institution: int) -> HttpResp
                         rows=rows,
                         data=form.to_data(),
                         loaded_version=form.cleaned_data.get("version"),
+                        lock_check=ctx["lock_check"],
                         as_reviewer=ctx["acting_as_reviewer"],
                     )
                 except ConflictError as error:
                     form.add_error(None, str(error))
                     status = 409
+                except services.WorkflowError as error:
+                    # It became locked while the form was open: refused with the reason.
+                    messages.error(request, str(error))
+                    return redirect(request.path)
                 else:
                     if request.POST.get("action") == "submit" and not ctx["acting_as_reviewer"]:
                         try:
@@ -339,7 +366,9 @@ def _report_url(request: HttpRequest, report: Report) -> str:
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = _review_target(request, pk)
     try:
-        services.report_approve(actor=request.user, report=report)
+        services.report_approve(
+            actor=request.user, report=report, loaded_version=_int(request.POST.get("version"))
+        )
     except services.WorkflowError as error:
         messages.error(request, str(error))
     else:
@@ -356,7 +385,12 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(_report_url(request, report))
     try:
-        services.report_return(actor=request.user, report=report, note=form.cleaned_data["note"])
+        services.report_return(
+            actor=request.user,
+            report=report,
+            note=form.cleaned_data["note"],
+            loaded_version=_int(request.POST.get("version")),
+        )
     except services.WorkflowError as error:
         messages.error(request, str(error))
     else:
@@ -374,7 +408,10 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_report_url(request, report))
     try:
         services.report_reopen(
-            actor=request.user, report=report, reason=form.cleaned_data["reason"]
+            actor=request.user,
+            report=report,
+            reason=form.cleaned_data["reason"],
+            loaded_version=_int(request.POST.get("version")),
         )
     except services.WorkflowError as error:
         messages.error(request, str(error))

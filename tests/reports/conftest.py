@@ -22,11 +22,12 @@ def school_indicator(plan_a):
 @pytest.fixture
 def period_a(municipality_a, plan_a, school_indicator):
     today = timezone.localdate()
-    # 2024./2025. 1st semester: the plan year 2024, in which the tiny plan's task runs.
+    # 2023./2024. 2nd semester (January–August 2024): the tiny plan's task runs 03–06.2024
+    # and its activity in 2024.
     return ReportingPeriod.objects.create(
         municipality=municipality_a,
-        school_year=2024,
-        semester=1,
+        school_year=2023,
+        semester=2,
         opens_on=today - datetime.timedelta(days=10),
         due_on=today + datetime.timedelta(days=10),
     )

@@ -52,7 +52,7 @@ def test_director_submits_board_returns_director_resubmits_board_approves(
     # The board returns it with a note; the director sees the note and may edit again.
     response = board.post(
         reverse("reports:return", kwargs={"municipality": "aluksne", "pk": report.pk}),
-        {"note": "Lūdzu, norādiet, kuros mēnešos notika lekcijas."},
+        {"note": "Lūdzu, norādiet, kuros mēnešos notika lekcijas.", "version": report.version},
     )
     assert response.status_code == 302
     report.refresh_from_db()
@@ -76,7 +76,10 @@ def test_director_submits_board_returns_director_resubmits_board_approves(
     review = board.get(url).content.decode()
     assert "badge-changed" in review
     assert "martā un maijā" in review
-    board.post(reverse("reports:approve", kwargs={"municipality": "aluksne", "pk": report.pk}))
+    board.post(
+        reverse("reports:approve", kwargs={"municipality": "aluksne", "pk": report.pk}),
+        {"version": report.version},
+    )
     report.refresh_from_db()
     assert report.status == Report.Status.APPROVED
 
@@ -177,7 +180,7 @@ def test_a_returned_report_can_be_fixed_after_the_due_date(
     report = _report(period_a, school_a1)
     login(board_editor).post(
         reverse("reports:return", kwargs={"municipality": "aluksne", "pk": report.pk}),
-        {"note": "Papildiniet."},
+        {"note": "Papildiniet.", "version": report.version},
     )
     ReportingPeriod.objects.filter(pk=period_a.pk).update(
         due_on=timezone.localdate() - datetime.timedelta(days=1),
@@ -299,20 +302,24 @@ def test_only_a_board_admin_reopens_an_approved_report_and_only_with_a_reason(
     _submit(login(director_a1), url, plan_a, version=0)
     report = _report(period_a, school_a1)
     login(board_editor).post(
-        reverse("reports:approve", kwargs={"municipality": "aluksne", "pk": report.pk})
+        reverse("reports:approve", kwargs={"municipality": "aluksne", "pk": report.pk}),
+        {"version": report.version},
     )
+    report.refresh_from_db()
     reopen = reverse("reports:reopen", kwargs={"municipality": "aluksne", "pk": report.pk})
     editor, admin = login(board_editor), login(board_admin)
     before = database_snapshot()
-    assert editor.post(reopen, {"reason": "Kļūda"}).status_code == 403
-    assert admin.post(reopen, {"reason": "  "}).status_code == 302
+    assert editor.post(reopen, {"reason": "Kļūda", "version": report.version}).status_code == 403
+    assert admin.post(reopen, {"reason": "  ", "version": report.version}).status_code == 302
     assert database_snapshot() == before
     # An approved report is locked for the reviewer too.
     response = editor.post(url, filled(plan_a, version=report.version))
     assert response.status_code == 403
     assert database_snapshot() == before
 
-    admin.post(reopen, {"reason": "Skola atrada kļūdu izlietotajā summā."})
+    admin.post(
+        reopen, {"reason": "Skola atrada kļūdu izlietotajā summā.", "version": report.version}
+    )
     report.refresh_from_db()
     assert report.status == Report.Status.RETURNED
     event = report.events.last()
@@ -362,7 +369,15 @@ def test_bulk_approval_approves_only_submitted_reports_of_this_municipality(
     )
     login(board_editor).post(
         reverse("reports:bulk-approve", kwargs={"municipality": "aluksne"}),
-        {"report": [submitted.pk, draft.pk, foreign.pk, "x"]},
+        {
+            "report": [
+                f"{submitted.pk}:{submitted.version}",
+                f"{draft.pk}:{draft.version}",
+                f"{foreign.pk}:{foreign.version}",
+                "x",
+                f"{submitted.pk}",
+            ]
+        },
     )
     statuses = dict(Report.objects.values_list("pk", "status"))
     assert statuses == {
@@ -386,7 +401,7 @@ def test_period_form_refuses_bad_dates_and_a_second_period_for_the_same_semester
     assert "Termiņš nevar būt pirms atvēršanas datuma" in response.content.decode()
     response = client.post(
         url,
-        {"school_year": 2024, "semester": 1, "opens_on": "2024-12-01", "due_on": "2025-01-20"},
+        {"school_year": 2023, "semester": 2, "opens_on": "2024-05-15", "due_on": "2024-06-20"},
     )
     assert "Šim semestrim periods jau ir atvērts" in response.content.decode()
     assert database_snapshot() == before

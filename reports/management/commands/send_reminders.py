@@ -39,17 +39,26 @@ class Command(BaseCommand):
             municipalities = municipalities.filter(slug=municipality)
             if not municipalities.exists():
                 raise CommandError(f"No municipality {municipality!r}")
-        sent = skipped = 0
+        sent = skipped = failed = 0
         for item in municipalities:
             for reminder in due_reminders(item, day, days, overdue_days):
                 label = f"{item.slug}: {reminder.period} → {', '.join(reminder.recipients)}"
                 if dry_run:
                     self.stdout.write(f"would send {label}")
-                elif send_reminder(reminder, day):
+                    continue
+                try:
+                    done = send_reminder(reminder, day)
+                except Exception as error:  # one bad address must not stop the rest
+                    failed += 1
+                    self.stderr.write(f"failed {label}: {error}")
+                    continue
+                if done:
                     sent += 1
                     self.stdout.write(f"sent {label}")
                 else:
                     skipped += 1
-        self.stdout.write(
-            self.style.SUCCESS(f"{sent} reminder(s) sent, {skipped} already sent today")
-        )
+        summary = f"{sent} reminder(s) sent, {skipped} already sent today, {failed} failed"
+        if failed:
+            # Cron mails the output of a failing job; the failed ones are retried next run.
+            raise CommandError(summary)
+        self.stdout.write(self.style.SUCCESS(summary))
