@@ -71,6 +71,14 @@ def _fmt(value: Decimal, unit: str) -> str:
     return f"{text}{unit}"
 
 
+def _tick(value: Decimal, unit: str) -> str:
+    """An axis label with the digits the value needs: 0,05% stays 0,05%, not 0%."""
+    if value == 0:
+        return f"0{unit}"
+    digits = max(0, 2 - value.adjusted())
+    return _fmt(round(value, min(digits, 4)), unit)
+
+
 def build_chart(
     *,
     years: range,
@@ -81,8 +89,9 @@ def build_chart(
 ) -> Chart:
     chart = Chart()
     numbers = [v for _, v in targets + values] + ([baseline[1]] if baseline else [])
-    first = min([years.start] + ([baseline[0]] if baseline else []))
-    last = max([years.stop - 1] + [y for y, _ in targets + values])
+    seen = [y for y, _ in targets + values] + ([baseline[0]] if baseline else [])
+    first = min([years.start, *seen])
+    last = max([years.stop - 1, *seen])
     if not numbers:
         return chart
     low, top = min([*numbers, Decimal(0)]), max(numbers)
@@ -108,5 +117,5 @@ def build_chart(
     chart.targets = [point(year, value) for year, value in sorted(targets)]
     chart.values = [point(year, value) for year, value in sorted(values)]
     chart.x_ticks = [(x(year), year) for year in range(first, last + 1)]
-    chart.y_ticks = [(y(v), _fmt(v.quantize(Decimal("0.1")), unit)) for v in (low, top)]
+    chart.y_ticks = [(y(v), _tick(v, unit)) for v in ((low, top) if top != low else (low,))]
     return chart

@@ -48,6 +48,8 @@ class IndicatorValueForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The value being edited (0: a new one), so a changed year cannot overwrite another row.
+    row = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, indicator: Indicator, plan: Plan, **kwargs) -> None:
         self.indicator = indicator
@@ -70,7 +72,7 @@ class IndicatorValueForm(forms.Form):
                 "Procentos; vai ievadiet skaitītāju un saucēju, un portāls aprēķinās."
             )
         for name, field in self.fields.items():
-            if name == "version":
+            if name in {"version", "row"}:
                 continue
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs.setdefault("class", css)

@@ -28,9 +28,11 @@ class IndicatorValue(models.Model):
         related_name="values",
         verbose_name=_("rādītājs"),
     )
+    # A baseline group with measured values cannot be deleted under them (the plan editor
+    # says so); the values would otherwise move to another group.
     baseline = models.ForeignKey(
         Baseline,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="values",

@@ -53,6 +53,10 @@ class IndicatorRow:
     unit: str
 
     @property
+    def title(self) -> str:
+        return f"{self.indicator.name} ({self.group})" if self.group else self.indicator.name
+
+    @property
     def latest(self) -> Point | None:
         return self.points[max(self.points)] if self.points else None
 
@@ -73,6 +77,8 @@ def aggregated_points(municipality: Municipality) -> dict[int, dict[int, Point]]
             report__status=Report.Status.APPROVED,
             indicator__isnull=False,
         )
+        # A school that left the figure blank is not a zero.
+        .filter(Q(value__isnull=False) | Q(denominator__isnull=False))
         .values(
             "indicator_id",
             "indicator__kind",
@@ -86,12 +92,13 @@ def aggregated_points(municipality: Municipality) -> dict[int, dict[int, Point]]
             reports=Count("report", distinct=True),
         )
     )
-    best: dict[tuple[int, int], tuple[int, dict]] = {}
+    best: dict[tuple[int, int], tuple[tuple[int, int], dict]] = {}
     for row in rows:
         semester = row["report__period__semester"]
         year = row["report__period__school_year"] + (0 if semester == 1 else 1)
-        # Within a calendar year the autumn semester (1st of the next school year) is later.
-        rank = 2 if semester == 1 else 1
+        # The year's value is the semester most schools reported; on a tie the later one
+        # (within a calendar year the autumn semester, 1st of the next school year, is later).
+        rank = (row["reports"], 2 if semester == 1 else 1)
         key = (row["indicator_id"], year)
         if key not in best or best[key][0] < rank:
             best[key] = (rank, row)
@@ -148,9 +155,10 @@ def indicator_rows(
             points = {}
             if len(baselines) == 1:
                 points |= from_reports.get(indicator.pk, {})
-            points |= entered.get((indicator.pk, baseline.pk if baseline else None), {})
-            if baseline is not None and len(baselines) == 1:
                 points |= entered.get((indicator.pk, None), {})
+            # The group's own values win over any without a group.
+            if baseline is not None:
+                points |= entered.get((indicator.pk, baseline.pk), {})
             rows.append(
                 _row(plan, indicator, baseline, targets_all, points, today),
             )
@@ -161,8 +169,11 @@ def _row(plan, indicator, baseline, targets_all, points, today) -> IndicatorRow:
     baseline_value = baseline.value_number if baseline else None
     baseline_year = year_of(baseline.as_of) if baseline else None
     targets = [Target(t.year, t.text, t.value_number) for t in targets_all]
-    measured = [y for y in points if y <= today.year]
-    status_year = max(measured) if measured else min(today.year, plan.period_end)
+    # The status is about now: last year's value or this year's. An older value (or one
+    # from before the plan began) is shown on the chart but says nothing about today.
+    current = min(today.year, plan.period_end + 1)
+    measured = [y for y in points if plan.period_start <= y <= today.year and y >= current - 1]
+    status_year = max(measured) if measured else min(today.year - 1, plan.period_end)
     point = points.get(status_year)
     status = evaluate(
         year=status_year,
@@ -299,25 +310,41 @@ class Money:
         return round(100 * self.spent / self.planned) if self.planned else None
 
 
-def money_by_source(plan: Plan, institution_id: int | None = None) -> list[Money]:
-    """Planned (resource plan) against spent (approved reports) by funding source.
-
-    A resource row with several funding sources counts its amount in equal shares.
+def money_by_source(
+    plan: Plan,
+    institution_id: int | None = None,
+    level: str | None = None,
+    goal_id: int | None = None,
+) -> list[Money]:
+    """Planned (resource plan) against spent (approved reports) by funding source, both
+    under the same filters. A resource row with several funding sources counts its amount
+    in equal shares. An institution's planned money is that of the activities it is
+    responsible for or involved in (directly or through a collective executor).
     """
-    planned: dict[str, Decimal] = defaultdict(Decimal)
-    for amount, sources in (
-        ResourceRow.objects.for_municipality(plan.municipality)
-        .filter(amount_eur__isnull=False)
-        .values_list("amount_eur", "funding_sources")
-    ):
-        keys = [funding_source_of(str(s)) for s in (sources or [])] or [FundingSource.OTHER]
-        for key in keys:
-            planned[key] += amount / len(keys)
+    rows = ResourceRow.objects.for_municipality(plan.municipality).filter(amount_eur__isnull=False)
     spending = SpendingEntry.objects.filter(
         report__municipality=plan.municipality, report__status=Report.Status.APPROVED
     )
+    if level:
+        rows = rows.filter(Q(level=level) | Q(level__isnull=True, activity__goal__level=level))
+        spending = spending.filter(activity_entry__activity__goal__level=level)
+    if goal_id:
+        rows = rows.filter(activity__goal_id=goal_id)
+        spending = spending.filter(activity_entry__activity__goal_id=goal_id)
     if institution_id:
+        mine = (
+            Q(activity__responsible=institution_id)
+            | Q(activity__involved=institution_id)
+            | Q(activity__responsible__members=institution_id)
+            | Q(activity__involved__members=institution_id)
+        )
+        rows = rows.filter(pk__in=ResourceRow.objects.filter(mine).values("pk"))
         spending = spending.filter(report__institution_id=institution_id)
+    planned: dict[str, Decimal] = defaultdict(Decimal)
+    for amount, sources in rows.values_list("amount_eur", "funding_sources"):
+        keys = [funding_source_of(str(s)) for s in (sources or [])] or [FundingSource.OTHER]
+        for key in keys:
+            planned[key] += amount / len(keys)
     spent = dict(spending.values_list("source").annotate(total=Sum("amount_eur")))
     labels = dict(FundingSource.choices)
     return [

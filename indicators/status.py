@@ -55,7 +55,7 @@ _TREND = [
     (re.compile(r"saglabā|nemain|stabil", re.IGNORECASE), KEEP),
 ]
 _TO_BE_SET = re.compile(r"tiks\s+noteikt|noteiks|nosaka\s+vēlāk|tiks\s+precizēt", re.IGNORECASE)
-_NUMBER = re.compile(r"[-+]?\d[\d\s\u00a0]*(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -65,31 +65,79 @@ class Target:
     number: Decimal | None = None
 
 
-def trend_of(text: str | None) -> str | None:
-    """The direction a trend target asks for, or None for a numeric / empty one."""
-    if not text or _NUMBER.search(text):
+# Years and parenthesised remarks are not part of what a target asks for:
+# "samazināts līdz 2027. gadam", "60% (2027.gadā, kurā projekts tiks noslēgts)".
+_REMARK = re.compile(r"\([^)]*\)")
+_YEAR_PHRASE = re.compile(r"(?<!\d)20\d\d\.?\s*(?:g\.|gad\w*|m\.\s*g\.)?", re.IGNORECASE)
+_NEGATED = re.compile(r"\bne(palielin|pieaug|aug|samazin|sarūk|kritī|pasliktin)", re.IGNORECASE)
+_IMPROVE = re.compile(r"uzlabo", re.IGNORECASE)
+_RELATIVE = re.compile(r"(?:^\s*[+\u2212\u2013-]|\bpar\s+[+\u2212\u2013-]?\d)", re.IGNORECASE)
+_CEILING = re.compile(r"^\s*[<≤]|ne\s+vairāk|mazāk\s+(?:nekā|par)|ne\s+augstāk", re.IGNORECASE)
+_FLOOR = re.compile(r"^\s*[>≥]|vismaz|ne\s+mazāk|ne\s+zemāk", re.IGNORECASE)
+
+
+def _clean(text: str | None) -> str:
+    return _YEAR_PHRASE.sub(" ", _REMARK.sub(" ", text or "")).strip()
+
+
+def trend_of(text: str | None, direction: str | None = None) -> str | None:
+    """The direction a wording asks for ("palielinājies", "samazināts", "saglabājas";
+    "uzlabojies" follows the indicator's direction; "nepalielinās" keeps), or None."""
+    cleaned = _clean(text)
+    if not cleaned:
         return None
+    if _NEGATED.search(cleaned):
+        return KEEP
+    if _IMPROVE.search(cleaned):
+        return DECREASE if direction == DECREASE else INCREASE
     for pattern, trend in _TREND:
-        if pattern.search(text):
+        if pattern.search(cleaned):
             return trend
     return None
 
 
-def _is_pending(target: Target) -> bool:
+@dataclass(frozen=True)
+class _Goal:
+    """What one target asks for: a trend, or a number that is a path point, cap or floor."""
+
+    trend: str | None = None
+    number: Decimal | None = None
+    bound: str | None = None  # "ceiling" or "floor"
+
+
+def _goal(target: Target, baseline: Decimal | None, direction: str | None) -> _Goal | None:
+    """None when the target is still to be set, or relative with nothing to count from."""
     text = (target.text or "").strip()
-    if target.number is not None:
-        return False
-    return not text or bool(_TO_BE_SET.search(text)) or trend_of(text) is None
-
-
-def _absolute(target: Target, baseline: Decimal | None) -> Decimal | None:
-    """A relative target ("+1 slodze") counts from the baseline."""
-    if target.number is None:
+    cleaned = _clean(text)
+    if _TO_BE_SET.search(text):
         return None
-    text = (target.text or "").strip()
-    if text.startswith("+") and baseline is not None:
-        return baseline + target.number
-    return target.number
+    trend = trend_of(text, direction)
+    has_number = target.number is not None and _NUMBER.search(cleaned)
+    if not has_number:
+        return _Goal(trend=trend) if trend else None
+    number = target.number
+    if _RELATIVE.search(cleaned):
+        # "+1 slodze", "palielinājies par 10%": a change from the baseline.
+        if baseline is None:
+            return None
+        sign = -1 if (trend == DECREASE or re.match(r"\s*[\u2212\u2013-]", cleaned)) else 1
+        return _Goal(number=baseline + sign * abs(number))
+    if _CEILING.search(cleaned):
+        return _Goal(number=number, bound="ceiling")
+    if _FLOOR.search(cleaned):
+        return _Goal(number=number, bound="floor")
+    return _Goal(number=number)
+
+
+def _bounded(value: Decimal, goal: Decimal, bound: str) -> Status:
+    """A cap ("<0,05%") or a floor ("vismaz 80%"): met, nearly met, or not."""
+    if bound == "ceiling":
+        if value <= goal:
+            return Status.ON_TRACK
+        return Status.AT_RISK if value <= goal * (1 + RISK) else Status.OFF_TRACK
+    if value >= goal:
+        return Status.ON_TRACK
+    return Status.AT_RISK if value >= goal * (1 - RISK) else Status.OFF_TRACK
 
 
 def evaluate(
@@ -103,62 +151,88 @@ def evaluate(
     earlier: dict[int, Decimal] | None = None,
 ) -> Status:
     """The status of an indicator in ``year`` given its value then (None: not measured)."""
-    usable = sorted((t for t in targets if not _is_pending(t)), key=lambda t: t.year)
-    if not usable:
+    if direction not in {INCREASE, DECREASE, KEEP}:
+        direction = None
+    goals = sorted(
+        ((t.year, g) for t in targets if (g := _goal(t, baseline, direction)) is not None),
+        key=lambda item: item[0],
+    )
+    if not goals:
         return Status.NO_TARGET
     if value is None:
         return Status.NO_DATA
-    upcoming = [t for t in usable if t.year >= year]
-    target = upcoming[0] if upcoming else usable[-1]
+    upcoming = [item for item in goals if item[0] >= year]
+    target_year, goal = upcoming[0] if upcoming else goals[-1]
 
-    trend = trend_of(target.text) if target.number is None else None
-    if trend is not None:
+    if goal.trend is not None:
         reference = baseline
         if reference is None and earlier:
             before = sorted(y for y in earlier if y < year)
             reference = earlier[before[0]] if before else None
         if reference is None:
             return Status.NO_DATA
-        if value == reference:
-            return Status.ON_TRACK if trend == KEEP else Status.AT_RISK
-        moved_up = value > reference
-        if trend == KEEP:
+        if goal.trend == KEEP:
+            # "saglabājas", "nepalielinās": holding the line or better.
+            if value == reference or (direction == DECREASE and value < reference):
+                return Status.ON_TRACK
+            if direction == INCREASE and value > reference:
+                return Status.ON_TRACK
             return Status.AT_RISK
-        return Status.ON_TRACK if moved_up == (trend == INCREASE) else Status.OFF_TRACK
+        if value == reference:
+            return Status.AT_RISK
+        moved_up = value > reference
+        return Status.ON_TRACK if moved_up == (goal.trend == INCREASE) else Status.OFF_TRACK
 
-    goal = _absolute(target, baseline)
-    if goal is None:  # pragma: no cover - excluded by _is_pending
-        return Status.NO_TARGET
-    text = (target.text or "").strip()
-    if text.startswith("<"):
-        if value < goal:
-            return Status.ON_TRACK
-        return Status.AT_RISK if value <= goal * (1 + RISK) else Status.OFF_TRACK
+    number = goal.number
+    if direction is None and baseline is not None and number != baseline:
+        direction = INCREASE if number > baseline else DECREASE
+    if goal.bound == "ceiling" and (baseline is None or baseline <= number):
+        return _bounded(value, number, "ceiling")
+    if goal.bound == "floor" and (baseline is None or baseline >= number):
+        return _bounded(value, number, "floor")
+    if direction == KEEP:
+        if baseline is not None and baseline < number:
+            return _bounded(value, number, "ceiling")  # stay under the line
+        if baseline is not None and baseline > number:
+            direction = DECREASE
+    if goal.bound == "ceiling":
+        direction = DECREASE
+    elif goal.bound == "floor":
+        direction = INCREASE
 
-    if direction not in {INCREASE, DECREASE, KEEP}:
-        direction = None
-    if direction is None and baseline is not None and goal != baseline:
-        direction = INCREASE if goal > baseline else DECREASE
-    span = abs(goal - baseline) if baseline is not None else Decimal(0)
-    span = max(span, abs(goal) * MIN_SPAN_SHARE, MIN_SPAN)
+    # The path starts at the latest known point before this year: a target already due
+    # (met or missed, it was the expectation), else the baseline.
+    start: tuple[int, Decimal] | None = None
+    if baseline is not None and baseline_year is not None:
+        start = (baseline_year, baseline)
+    for past_year, past in goals:
+        is_point = past.number is not None and past.trend is None
+        if is_point and past_year < year and (start is None or past_year > start[0]):
+            start = (past_year, past.number)
+    reference = start[1] if start else baseline
+    if start is not None and start[0] >= target_year and baseline is not None:
+        reference = baseline  # past the last target: keep the plan's own scale
+    span = abs(number - reference) if reference is not None else Decimal(0)
+    span = max(span, abs(number) * MIN_SPAN_SHARE, MIN_SPAN)
 
     if direction in {KEEP, None}:
-        gap = abs(value - goal)
+        gap = abs(value - number)
         if gap <= TOLERANCE * span:
             return Status.ON_TRACK
         return Status.AT_RISK if gap <= RISK * span else Status.OFF_TRACK
 
-    if baseline is None:
+    if start is None:
         # No path to follow: the target itself, met or not.
-        lead = (value - goal) if direction == INCREASE else (goal - value)
+        lead = (value - number) if direction == INCREASE else (number - value)
         if lead >= 0:
             return Status.ON_TRACK
-        return Status.AT_RISK if -lead <= RISK * max(abs(goal), MIN_SPAN) else Status.OFF_TRACK
+        return Status.AT_RISK if -lead <= RISK * max(abs(number), MIN_SPAN) else Status.OFF_TRACK
 
-    expected = goal
-    if baseline_year is not None and baseline_year is not None and target.year > baseline_year:
-        share = Decimal(min(max(year - baseline_year, 0), target.year - baseline_year))
-        expected = baseline + (goal - baseline) * share / (target.year - baseline_year)
+    expected = number
+    start_year, start_value = start
+    if target_year > start_year:
+        share = Decimal(min(max(year - start_year, 0), target_year - start_year))
+        expected = start_value + (number - start_value) * share / (target_year - start_year)
     lead = (value - expected) if direction == INCREASE else (expected - value)
     if lead > TOLERANCE * span:
         return Status.AHEAD

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from institutions.models import Institution
 from institutions.permissions import PLAN_EDIT, REPORT_READ, tenant_view
 from plans.models import Goal, Indicator, Level, Plan
-from pmp_portal.concurrency import ConflictError, claim_version
+from pmp_portal.concurrency import STALE_MESSAGE, ConflictError, claim_version
 from pmp_portal.text import latvian_sorted
 from reports.selectors import overview
 
@@ -69,7 +69,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "completeness": completeness,
         "money": selectors.money_by_source(
-            plan, institution_id=institution.pk if institution else None
+            plan,
+            institution_id=institution.pk if institution else None,
+            level=level,
+            goal_id=goal.pk if goal else None,
         ),
         "levels": Level.choices,
         "goals": goals,
@@ -95,7 +98,7 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(indicator=indicator)
         .select_related("baseline", "entered_by")
     )
-    initial = {"version": 0}
+    initial = {"version": 0, "row": 0}
     editing = next(
         (
             v
@@ -115,24 +118,26 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
             "source": editing.source,
             "note": editing.note,
             "version": editing.version,
+            "row": editing.pk,
         }
     form = IndicatorValueForm(request.POST or None, indicator=indicator, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        baseline_id = getattr(data["baseline"], "pk", None)
+        item = next(
+            (v for v in existing if v.year == data["year"] and v.baseline_id == baseline_id),
+            None,
+        )
         try:
             with transaction.atomic():
-                item = next(
-                    (
-                        v
-                        for v in existing
-                        if v.year == data["year"]
-                        and v.baseline_id == getattr(data["baseline"], "pk", None)
-                    ),
-                    None,
-                )
+                if (data.get("row") or 0) != (item.pk if item else 0):
+                    raise ConflictError(
+                        _(
+                            "Šim gadam vērtība jau ir (vai tā, ko labojāt, ir citam gadam). "
+                            "Nekas nav saglabāts: atveriet vajadzīgā gada vērtību labošanai."
+                        )
+                    )
                 if item is None:
-                    if data.get("version"):
-                        raise ConflictError(_("Kāds cits šo vērtību jau dzēsa. Atveriet no jauna."))
                     item = IndicatorValue(
                         municipality=municipality,
                         indicator=indicator,
@@ -149,6 +154,8 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
                 item.note = data["note"]
                 item.entered_by = request.user
                 item.save()
+        except IntegrityError:
+            form.add_error(None, str(STALE_MESSAGE))
         except ConflictError as error:
             form.add_error(None, str(error))
         else:

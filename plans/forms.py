@@ -76,13 +76,14 @@ class GoalForm(PartForm):
 
 class IndicatorForm(PartForm):
     change_reason = forms.CharField(
-        label=_("Sasniedzamo vērtību maiņas pamatojums"),
+        label=_("Izmaiņu pamatojums"),
         required=False,
         max_length=500,
+        validators=[validate_no_personal_code],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "Obligāts, ja maināt sasniedzamās vērtības rādītājam, kuram jau ir izmērītas "
-            "vērtības; saglabājas vēsturē."
+            "Obligāts, ja rādītājam jau ir izmērītas vērtības un maināt tā sasniedzamās vai "
+            "bāzes vērtības, virzienu vai veidu; saglabājas vēsturē."
         ),
     )
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
+from django.utils.translation import gettext as _
 
 from pmp_portal.concurrency import claim_version
 
@@ -70,6 +72,8 @@ def part_save(
     instance.extra.pop(ABSENT, None)
     _fill_texts_from_links(instance, form.cleaned_data)
     instance._history_user = actor
+    if change_reason:
+        instance._change_reason = change_reason.strip()
     instance.full_clean(exclude=["responsible", "involved", "executors"])
     instance.save()
     form.save_m2m()
@@ -99,7 +103,16 @@ def part_save(
             child._history_user = actor
             if change_reason:
                 child._change_reason = change_reason.strip()
-            child.delete()
+            try:
+                child.delete()
+            except ProtectedError:
+                raise ValidationError(
+                    _(
+                        "Grupai “%(group)s” jau ir izmērītas vērtības, tāpēc to dzēst nevar; "
+                        "nekas nav saglabāts."
+                    )
+                    % {"group": child}
+                ) from None
     return instance
 
 

@@ -99,8 +99,11 @@ def _target_change_explained(form, formsets) -> bool:
     """Targets of an indicator that already has values change only with a reason."""
     if not isinstance(form, forms.IndicatorForm) or not form.instance.pk:
         return True
-    targets = next((f for f in formsets if f.prefix == "targets"), None)
-    if targets is None or not targets.has_changed():
+    # Targets, baselines, direction and kind all decide an indicator's status.
+    changed = any(f.has_changed() for f in formsets) or bool(
+        {"direction", "kind"} & set(form.changed_data)
+    )
+    if not changed:
         return True
     from indicators.models import IndicatorValue
     from reports.models import IndicatorEntry
@@ -112,7 +115,10 @@ def _target_change_explained(form, formsets) -> bool:
     if measured and not form.cleaned_data.get("change_reason", "").strip():
         form.add_error(
             "change_reason",
-            _("Rādītājam jau ir izmērītas vērtības: norādiet, kāpēc maināt sasniedzamās vērtības."),
+            _(
+                "Rādītājam jau ir izmērītas vērtības: norādiet, kāpēc maināt sasniedzamās "
+                "vērtības, bāzes vērtības, virzienu vai veidu."
+            ),
         )
         return False
     return True

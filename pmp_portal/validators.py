@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 # Old format DDMMYY-CNNNN (C: century digit 0–2) and the 2017 format 32NNNN-NNNNN, with or
-# without the hyphen — or with the dash Word and phones put in its place (‐ ‑ ‒ – — ―, −).
-_DASH = "[-\u2010-\u2015\u2212]?"
+# without the hyphen — or with what people type in its place: a dash Word or a phone puts
+# there (‐ ‑ ‒ – — ―, −), a space, a dot or a slash. Pupils' privacy wins over the rare
+# false alarm, which the person can reword.
+_DASH = "[-\u2010-\u2015\u2212\\s./]?"
 _OLD = re.compile(r"(?<!\d)(\d{2})(\d{2})\d{2}" + _DASH + r"[012]\d{4}(?!\d)")
 _NEW = re.compile(r"(?<!\d)32\d{4}" + _DASH + r"\d{5}(?!\d)")
 

@@ -205,8 +205,18 @@ def test_board_enters_a_value_and_bad_values_write_nothing(plan_a, login, board_
     value = IndicatorValue.objects.get()
     assert (value.value, value.entered_by) == (Decimal("75.00"), board_editor)
     # A second person who opened the form earlier does not overwrite it silently.
-    stale = client.post(url, {"year": 2025, "value": "10", "version": 0})
-    assert "jau saglabāja" in stale.content.decode()
+    stale = client.post(url, {"year": 2025, "value": "10", "version": 0, "row": 0})
+    assert "Šim gadam vērtība jau ir" in stale.content.decode()
+    value.refresh_from_db()
+    assert value.value == Decimal("75.00")
+    # Opened 2024 for editing, then switched the year to 2025: 2025 is not overwritten.
+    older = IndicatorValue.objects.create(
+        municipality=plan_a.municipality, indicator=indicator, year=2024, value=61
+    )
+    response = client.post(
+        url, {"year": 2025, "value": "10", "version": older.version, "row": older.pk}
+    )
+    assert "Šim gadam vērtība jau ir" in response.content.decode()
     value.refresh_from_db()
     assert value.value == Decimal("75.00")
 
@@ -305,3 +315,104 @@ def test_values_page_shows_each_semester_summed(
         ("2024./2025. m.g. 1. semestris", Decimal("82.73"), 2),
         ("2024./2025. m.g. 2. semestris", Decimal("50.00"), 1),
     ]
+
+
+def test_a_blank_figure_is_not_a_zero_and_the_fuller_semester_decides(
+    plan_a, autumn_2024, school_a1, school_a2, municipality_a
+):
+    indicator = plan_a.indicators.get()
+    spring = ReportingPeriod.objects.create(
+        municipality=municipality_a,
+        school_year=2023,
+        semester=2,
+        opens_on=datetime.date(2024, 5, 15),
+        due_on=datetime.date(2024, 6, 20),
+    )
+    # Spring 2024: two schools, 30 of 60. Autumn 2024: one school reported, one left blank.
+    _approved_entry(spring, school_a1, indicator, numerator=10, denominator=20)
+    _approved_entry(spring, school_a2, indicator, numerator=20, denominator=40)
+    _approved_entry(autumn_2024, school_a1, indicator, numerator=9, denominator=10)
+    _approved_entry(autumn_2024, school_a2, indicator)
+    point = aggregated_points(municipality_a)[indicator.pk][2024]
+    assert (point.value, point.reports) == (Decimal("50.00"), 2)
+
+
+def test_a_value_older_than_last_year_says_nothing_about_today(plan_a):
+    indicator = plan_a.indicators.get()
+    IndicatorValue.objects.create(
+        municipality=plan_a.municipality, indicator=indicator, year=2024, value=Decimal("65")
+    )
+    (row,) = indicator_rows(plan_a, datetime.date(2025, 3, 1))
+    assert row.status == Status.ON_TRACK  # 2024 is last year: it counts (60 → 70 path: 65)
+    (row,) = indicator_rows(plan_a, datetime.date(2026, 11, 1))
+    assert (row.status, row.status_year) == (Status.NO_DATA, 2025)
+
+
+def test_a_baseline_group_with_values_cannot_be_deleted(plan_a, login, board_editor):
+    from plans.models import Baseline
+
+    indicator = plan_a.indicators.get()
+    first = indicator.baselines.get()
+    second = Baseline.objects.create(
+        municipality=plan_a.municipality,
+        plan=plan_a,
+        indicator=indicator,
+        label="tehnikums",
+        value_text="40%",
+        value_number=40,
+        as_of="2023",
+    )
+    IndicatorValue.objects.create(
+        municipality=plan_a.municipality, indicator=indicator, baseline=second, year=2024, value=45
+    )
+    url = reverse(
+        "plans:part-edit",
+        kwargs={"municipality": "aluksne", "kind": "indicator", "pk": indicator.pk},
+    )
+    targets = list(indicator.targets.order_by("year"))
+    data = {
+        "level": "universal",
+        "number": "1",
+        "name": indicator.name,
+        "kind": "percent",
+        "direction": "increase",
+        "data_source": "aptauja",
+        "version": indicator.version,
+        "change_reason": "Tehnikums vairs nav novada iestāde",
+        "baselines-TOTAL_FORMS": 2,
+        "baselines-INITIAL_FORMS": 2,
+        "baselines-0-id": first.pk,
+        "baselines-0-value_text": "60%",
+        "baselines-0-as_of": "2023",
+        "baselines-1-id": second.pk,
+        "baselines-1-label": "tehnikums",
+        "baselines-1-value_text": "40%",
+        "baselines-1-as_of": "2023",
+        "baselines-1-DELETE": "on",
+        "targets-TOTAL_FORMS": 2,
+        "targets-INITIAL_FORMS": 2,
+        "targets-0-id": targets[0].pk,
+        "targets-0-year": 2025,
+        "targets-0-text": "70%",
+        "targets-1-id": targets[1].pk,
+        "targets-1-year": 2028,
+        "targets-1-text": "80%",
+    }
+    client = login(board_editor)
+    before = database_snapshot()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "jau ir izmērītas vērtības, tāpēc to dzēst nevar" in response.content.decode()
+    assert database_snapshot() == before
+
+
+def test_money_planned_and_spent_follow_the_same_filters(plan_a, school_a1, school_a2):
+    from indicators.selectors import money_by_source
+
+    assert [(m.source, m.planned) for m in money_by_source(plan_a)] == [
+        ("municipal", Decimal("1200.00"))
+    ]
+    # School A1 is involved in the activity the resource row belongs to; A2 is not.
+    assert money_by_source(plan_a, institution_id=school_a1.pk)[0].planned == Decimal("1200")
+    assert money_by_source(plan_a, institution_id=school_a2.pk) == []
+    assert money_by_source(plan_a, level="indicated") == []

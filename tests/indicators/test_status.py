@@ -156,3 +156,96 @@ def test_trend_of(text, trend):
 )
 def test_year_of(text, year):
     assert year_of(text) == year
+
+
+OGRE_10 = dict(  # baseline 0,02% (2023), "<0,05%" in 2025, "0,05%" in 2027, keep
+    targets=[Target(2025, "<0,05%", D("0.05")), Target(2027, "0,05%", D("0.05"))],
+    baseline=D("0.02"),
+    baseline_year=2023,
+    direction="keep",
+)
+DAUG_10 = dict(  # 30% (2023) → 80% (2026) → 90% (2028)
+    targets=[Target(2026, "80%", D(80)), Target(2028, "90%", D(90))],
+    baseline=D(30),
+    baseline_year=2023,
+    direction="increase",
+)
+SMIL_1 = dict(  # no baseline value; 70% (2025) → 80% (2028)
+    targets=[Target(2025, "70%", D(70)), Target(2028, "80%", D(80))],
+    direction="increase",
+)
+
+
+def _one(text, number=None, **spec):
+    return dict(targets=[Target(2025, text, number)], **spec)
+
+
+WORDING = [
+    ("kept under a cap named as a plain number", OGRE_10, 2026, D(0), Status.ON_TRACK),
+    ("unchanged under the cap", OGRE_10, 2026, D("0.02"), Status.ON_TRACK),
+    ("just over the cap", OGRE_10, 2026, D("0.06"), Status.AT_RISK),
+    ("far over the cap", OGRE_10, 2026, D("0.2"), Status.OFF_TRACK),
+    ("a missed target stays missed", DAUG_10, 2027, D(75), Status.OFF_TRACK),
+    ("met the earlier target, ahead of the next", SMIL_1, 2026, D(75), Status.AHEAD),
+    ("a floor", _one("vismaz 80%", D(80)), 2025, D(95), Status.ON_TRACK),
+    ("short of a floor", _one("vismaz 80%", D(80)), 2025, D(50), Status.OFF_TRACK),
+    (
+        "increase by N from the baseline, but it fell",
+        _one(
+            "palielinājies par 10%", D(10), baseline=D(57), baseline_year=2023, direction="increase"
+        ),
+        2025,
+        D(50),
+        Status.OFF_TRACK,
+    ),
+    (
+        "decrease by N from the baseline, reached",
+        _one(
+            "samazināts par 5%", D(5), baseline=D("19.2"), baseline_year=2023, direction="decrease"
+        ),
+        2025,
+        D(14),
+        Status.ON_TRACK,
+    ),
+    (
+        "a trend with a year in it",
+        _one("samazināts līdz 2027. gadam", D(2027), baseline=D(10), direction="decrease"),
+        2025,
+        D(20),
+        Status.OFF_TRACK,
+    ),
+    ("relative target without a baseline", _one("+1 slodze", D(1)), 2025, D(5), Status.NO_TARGET),
+    (
+        "'improved' on an indicator that should fall",
+        _one("uzlabojies", baseline=D(5), direction="decrease"),
+        2025,
+        D(3),
+        Status.ON_TRACK,
+    ),
+    (
+        "'improved' the wrong way",
+        _one("uzlabojies", baseline=D(5), direction="decrease"),
+        2025,
+        D(8),
+        Status.OFF_TRACK,
+    ),
+    (
+        "'does not increase' held",
+        _one("nepalielinās", baseline=D(5), direction="decrease"),
+        2025,
+        D(5),
+        Status.ON_TRACK,
+    ),
+    (
+        "'does not increase' broken",
+        _one("nepalielinās", baseline=D(5), direction="decrease"),
+        2025,
+        D(8),
+        Status.AT_RISK,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "spec", "year", "value", "expected"), WORDING)
+def test_the_plans_wording(name, spec, year, value, expected):
+    assert evaluate(year=year, value=value, **spec) == expected, name
