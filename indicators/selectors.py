@@ -125,7 +125,7 @@ def aggregated_points(municipality: Municipality) -> dict[int, dict[int, Point]]
 
 
 def indicator_rows(
-    plan: Plan, today: datetime.date, level: str | None = None
+    plan: Plan, today: datetime.date, level: str | None = None, until: int | None = None
 ) -> list[IndicatorRow]:
     """Every indicator (per baseline group) with its values, status and chart. 4 queries."""
     municipality = plan.municipality
@@ -159,6 +159,8 @@ def indicator_rows(
             # The group's own values win over any without a group.
             if baseline is not None:
                 points |= entered.get((indicator.pk, baseline.pk), {})
+            if until is not None:  # a report for a year shows nothing measured after it
+                points = {year: point for year, point in points.items() if year <= until}
             rows.append(
                 _row(plan, indicator, baseline, targets_all, points, today),
             )

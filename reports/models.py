@@ -412,3 +412,94 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} · {self.institution} · {self.sent_on}"
+
+
+class AnnualReport(models.Model):
+    """The annual monitoring report for leadership: a draft the board writes, then a final
+    PDF stored as it was rendered, so it never changes when the data does. A correction is a
+    new version; the old one is kept."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Projekts")
+        FINAL = "final", _("Galīgais")
+
+    class Render(models.TextChoices):
+        NONE = "", _("Nav sagatavots")
+        QUEUED = "queued", _("Rindā")
+        RUNNING = "running", _("Tiek sagatavots")
+        DONE = "done", _("Sagatavots")
+        FAILED = "failed", _("Neizdevās")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("pašvaldība")
+    )
+    year = models.PositiveSmallIntegerField(_("gads"))
+    number = models.PositiveSmallIntegerField(_("versija"), default=1)
+    status = models.CharField(
+        _("statuss"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    summary = models.TextField(
+        _("kopsavilkums"), blank=True, validators=[validate_no_personal_code]
+    )
+    conclusions = models.TextField(
+        _("secinājumi"), blank=True, validators=[validate_no_personal_code]
+    )
+    proposed_changes = models.TextField(
+        _("ierosinātās izmaiņas plānā"), blank=True, validators=[validate_no_personal_code]
+    )
+    budget_proposal = models.TextField(
+        _("budžeta priekšlikums nākamajam gadam"),
+        blank=True,
+        validators=[validate_no_personal_code],
+    )
+    # Per activity id: the board's impact assessment and analysis of factors.
+    activity_notes = models.JSONField(_("aktivitāšu izvērtējums"), default=dict, blank=True)
+    render_state = models.CharField(
+        _("PDF stāvoklis"), max_length=10, choices=Render.choices, blank=True, default=""
+    )
+    render_error = models.TextField(_("kļūda"), blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    pdf_sha256 = models.CharField(_("PDF kontrolsumma"), max_length=64, blank=True)
+    rendered_at = models.DateTimeField(_("sagatavots"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("apstiprināts"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("apstiprināja"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("izveidots"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["pdf"])
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ikgadējais uzraudzības pārskats")
+        verbose_name_plural = _("ikgadējie uzraudzības pārskati")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year", "number"], name="annual_report_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Uzraudzības pārskats par %(year)s. gadu, %(number)s. versija") % {
+            "year": self.year,
+            "number": self.number,
+        }
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+    def filename(self) -> str:
+        """A safe download name: ASCII, no path, no quotes."""
+        from django.utils.text import slugify
+
+        slug = slugify(self.municipality.slug) or "pasvaldiba"
+        state = "galigais" if self.is_final else "projekts"
+        return f"pmp-parskats-{slug}-{self.year}-v{self.number}-{state}.pdf"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import annual_views, views
 
 app_name = "reports"
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path("reports/<int:pk>/approve/", views.report_approve, name="approve"),
     path("reports/<int:pk>/return/", views.report_return, name="return"),
     path("reports/<int:pk>/reopen/", views.report_reopen, name="reopen"),
+    path("annual/", annual_views.annual_list, name="annual-list"),
+    path("annual/new/", annual_views.annual_create, name="annual-create"),
+    path("annual/<int:pk>/", annual_views.annual_detail, name="annual-detail"),
+    path("annual/<int:pk>/edit/", annual_views.annual_edit, name="annual-edit"),
+    path("annual/<int:pk>/render/", annual_views.annual_render, name="annual-render"),
+    path("annual/<int:pk>/pdf/", annual_views.annual_pdf, name="annual-pdf"),
 ]

@@ -52,6 +52,10 @@ def test_systemd_unit_parses():
     unit.read(DEPLOY / "pmp-portal.service")
     assert unit["Service"]["EnvironmentFile"] == "/etc/pmp-portal/env"
     assert "gunicorn" in unit["Service"]["ExecStart"]
+    worker = configparser.ConfigParser(strict=True)
+    worker.read(DEPLOY / "pmp-portal-worker.service")
+    assert worker["Service"]["EnvironmentFile"] == "/etc/pmp-portal/env"
+    assert worker["Service"]["ExecStart"].endswith("manage.py db_worker")
 
 
 def test_nginx_sample_is_balanced_and_forwards_the_scheme():

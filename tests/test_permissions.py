@@ -68,6 +68,10 @@ def report(ctx: dict) -> dict:
     return tenant(ctx) | {"pk": ctx["report"].pk}
 
 
+def annual(ctx: dict) -> dict:
+    return tenant(ctx) | {"pk": ctx["annual"].pk}
+
+
 def task(ctx: dict) -> dict:
     return tenant(ctx) | {"kind": "task", "pk": ctx["task"].pk}
 
@@ -96,6 +100,15 @@ MATRIX: dict[str, Row] = {
     "plans:part-history": Row(task, READ_ALL, post=READ_ONLY_POST),
     "reports:overview": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
     "indicators:dashboard": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
+    "reports:annual-list": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
+    "reports:annual-create": Row(tenant, EDIT_POST_ONLY, post=EDIT_POST),
+    "reports:annual-detail": Row(annual, REVIEW_READ, post=REVIEW_READ_POST),
+    "reports:annual-edit": Row(annual, EDIT, post=EDIT_POST),
+    "reports:annual-render": Row(annual, EDIT_POST_ONLY, post=EDIT_POST),
+    # No PDF rendered yet: 404 for those who may read it, the usual answer for the rest.
+    "reports:annual-pdf": Row(
+        annual, REVIEW_READ | {ADMIN: 404, EDITOR: 404, LEADER: 404}, post=REVIEW_READ_POST
+    ),
     "indicators:values": Row(
         lambda ctx: tenant(ctx) | {"pk": ctx["indicator"].pk}, EDIT, post=EDIT_POST
     ),
@@ -184,7 +197,7 @@ def ctx(
 ):
     from django.utils import timezone
 
-    from reports.models import Report, ReportingPeriod
+    from reports.models import AnnualReport, Report, ReportingPeriod
 
     today = timezone.localdate()
     reporting_period = ReportingPeriod.objects.create(
@@ -206,6 +219,7 @@ def ctx(
         "school_a2": school_a2,
         "period": reporting_period,
         "indicator": plan_a.indicators.get(),
+        "annual": AnnualReport.objects.create(municipality=municipality_a, year=2025),
         "report": submitted,
         "director_membership": director_a1.memberships.get(),
         "task": plan_a.tasks.get(),

@@ -1,0 +1,157 @@
+"""The annual monitoring report: what the plan's monitoring chapter asks for by end of June.
+
+Built from approved semester reports of the calendar year (the spring semester of one school
+year and the autumn semester of the next), the indicator values and the plan. What is
+missing is shown as missing: an activity no approved report speaks of says so.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.selectors import indicator_rows, task_progress
+from institutions.models import Municipality
+from plans.models import Activity, Level, Plan
+
+from .models import (
+    ActivityEntry,
+    AnnualReport,
+    FundingSource,
+    Report,
+    ReportingPeriod,
+    SpendingEntry,
+)
+from .selectors import overview
+
+SAMPLES = 3
+
+
+@dataclass
+class ActivityResult:
+    activity: Activity
+    level: str | None
+    achieved: list[tuple[str, str]] = field(default_factory=list)  # (institution, result)
+    institutions: int = 0
+    participants: int = 0
+    spent: dict[str, Decimal] = field(default_factory=dict)
+    impact: str = ""
+    factors: str = ""
+
+    @property
+    def more(self) -> int:
+        return self.institutions - len(self.achieved)
+
+    @property
+    def spent_total(self) -> Decimal:
+        return sum(self.spent.values(), Decimal(0))
+
+
+def periods_of(municipality: Municipality, year: int) -> list[ReportingPeriod]:
+    """The semesters whose plan year is ``year``: spring of (year-1)/year, autumn of year."""
+    return [
+        p
+        for p in ReportingPeriod.objects.for_municipality(municipality).filter(
+            school_year__in=[year - 1, year]
+        )
+        if p.calendar_year == year
+    ]
+
+
+def annual_data(report: AnnualReport) -> dict:
+    municipality = report.municipality
+    plan = Plan.objects.for_municipality(municipality).first()
+    year = report.year
+    periods = periods_of(municipality, year)
+    activities = list(
+        Activity.objects.for_municipality(municipality).select_related("goal").order_by("order")
+    )
+    results = {
+        a.pk: ActivityResult(
+            activity=a,
+            level=a.goal.level if a.goal else None,
+            impact=(report.activity_notes.get(str(a.pk)) or {}).get("impact", ""),
+            factors=(report.activity_notes.get(str(a.pk)) or {}).get("factors", ""),
+        )
+        for a in activities
+    }
+    approved = Report.objects.filter(period__in=periods, status=Report.Status.APPROVED)
+    for entry in (
+        ActivityEntry.objects.filter(report__in=approved, activity__isnull=False)
+        .select_related("report__institution")
+        .order_by("report__institution__name")
+    ):
+        result = results.get(entry.activity_id)
+        if result is None:
+            continue
+        text = " ".join(t for t in (entry.done, entry.result) if t).strip()
+        if text:
+            result.institutions += 1
+            # Leadership reads the gist: the first few institutions' words, then a count.
+            if len(result.achieved) < SAMPLES:
+                result.achieved.append((entry.report.institution.name, text))
+        result.participants += entry.participants or 0
+    for activity_id, source, amount in SpendingEntry.objects.filter(
+        report__in=approved, activity_entry__activity__isnull=False
+    ).values_list("activity_entry__activity_id", "source", "amount_eur"):
+        if activity_id in results:
+            spent = results[activity_id].spent
+            spent[source] = spent.get(source, Decimal(0)) + amount
+    sources = [s for s in FundingSource.values if any(s in r.spent for r in results.values())]
+    totals = {
+        s: sum((r.spent.get(s, Decimal(0)) for r in results.values()), Decimal(0)) for s in sources
+    }
+    levels = dict(Level.choices)
+    by_level: dict[str, list[ActivityResult]] = defaultdict(list)
+    for result in results.values():
+        by_level[result.level or ""].append(result)
+    end_of_year = datetime.date(year, 12, 31)
+    completeness = overview(municipality, end_of_year)
+    completeness.periods = [p for p in completeness.periods if p.calendar_year == year]
+    return {
+        "report": report,
+        "plan": plan,
+        "year": year,
+        "periods": periods,
+        "results_by_level": [
+            (levels.get(level, "—"), items)
+            for level, items in sorted(
+                by_level.items(), key=lambda kv: list(levels).index(kv[0]) if kv[0] in levels else 9
+            )
+        ],
+        "sources": [(s, FundingSource(s).label) for s in sources],
+        "totals": totals,
+        "grand_total": sum(totals.values(), Decimal(0)),
+        "indicators": indicator_rows(plan, end_of_year, until=year) if plan else [],
+        "tasks": task_progress(plan, end_of_year) if plan else [],
+        "completeness": completeness,
+        "levels": Level.choices,
+        "generated": timezone.now(),
+    }
+
+
+def render_annual_pdf(report: AnnualReport) -> bytes:
+    from pmp_portal.pdf import render_pdf
+
+    return render_pdf("reports/annual_pdf.html", annual_data(report))
+
+
+@transaction.atomic
+def store_pdf(report: AnnualReport, pdf: bytes) -> AnnualReport:
+    """Keep the rendered file; a final report's file is never replaced."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_final and report.pdf:
+        return report
+    report.pdf = pdf
+    report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    report.rendered_at = timezone.now()
+    report.render_state = AnnualReport.Render.DONE
+    report.render_error = ""
+    report.save(update_fields=["pdf", "pdf_sha256", "rendered_at", "render_state", "render_error"])
+    return report

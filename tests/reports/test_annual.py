@@ -1,0 +1,242 @@
+"""The annual monitoring report: drafted by the board, read by leadership as a PDF."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from pmp_portal.pdf import BASE_URL, RefusedURL, static_only_fetcher
+from reports.models import AnnualReport
+
+from ..test_permissions import database_snapshot
+from .conftest import filled, report_url
+
+pytestmark = pytest.mark.django_db
+
+POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts")
+needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: a table cell may wrap a line anywhere."""
+    return "".join(text.split())
+
+
+def pdf_fonts(pdf: bytes, tmp_path: Path) -> list[list[str]]:
+    path = tmp_path / "f.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+def _url(name: str, **kwargs) -> str:
+    return reverse(f"reports:{name}", kwargs={"municipality": "aluksne", **kwargs})
+
+
+@pytest.fixture
+def approved_report(login, plan_a, period_a, school_a1, director_a1, board_editor):
+    """The director's report for spring 2024, approved by the board."""
+    login(director_a1).post(
+        report_url(period_a, school_a1), filled(plan_a, version=0, action="submit")
+    )
+    report = school_a1.reports.get()
+    login(board_editor).post(_url("approve", pk=report.pk), {"version": report.version})
+    report.refresh_from_db()
+    assert report.status == "approved"
+    return report
+
+
+def _draft(client, year: int = 2024) -> AnnualReport:
+    assert client.post(_url("annual-create"), {"year": year}).status_code == 302
+    return AnnualReport.objects.latest("pk")
+
+
+@needs_poppler
+def test_board_drafts_renders_and_leadership_downloads_the_pdf(
+    login, plan_a, approved_report, board_editor, leadership, tmp_path
+):
+    board = login(board_editor)
+    draft = _draft(board)
+    activity = plan_a.activitys.get()
+    response = board.post(
+        _url("annual-edit", pk=draft.pk),
+        {
+            "version": draft.version,
+            "summary": "Gads bija sekmīgs: vecāku iesaiste pieauga.",
+            "conclusions": "Turpināt lekcijas.",
+            "proposed_changes": "",
+            "budget_proposal": "",
+            f"a{activity.pk}_impact": "Vecāki biežāk sazinās ar skolu.",
+            f"a{activity.pk}_factors": "Palīdzēja: vakara laiks.",
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.activity_notes == {
+        str(activity.pk): {
+            "impact": "Vecāki biežāk sazinās ar skolu.",
+            "factors": "Palīdzēja: vakara laiks.",
+        }
+    }
+    assert board.post(_url("annual-render", pk=draft.pk)).status_code == 302
+    draft.refresh_from_db()
+    assert draft.render_state == "done" and draft.status == "draft"
+
+    reader = login(leadership)
+    assert "Gads bija sekmīgs" in reader.get(_url("annual-detail", pk=draft.pk)).content.decode()
+    download = reader.get(_url("annual-pdf", pk=draft.pk))
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == (
+        'attachment; filename="pmp-parskats-aluksne-2024-v1-projekts.pdf"'
+    )
+    pdf = download.content
+    assert pdf.startswith(b"%PDF")
+    text = pdf_text(pdf, tmp_path)
+    for heading in (
+        "Ikgadējais uzraudzības pārskats",
+        "PMP prevencijas aktivitāšu rezultātu uzskaite un analīze",
+        "Rezultatīvie rādītāji",
+        "Darba uzdevumu izpilde",
+        "Lekcijas vecākiem",  # every activity of the plan
+        "Alūksnes vidusskola",  # who reported the result
+        "Vecāki biežāk sazinās ar skolu.",
+        "lpp. 1 no",
+    ):
+        assert squash(heading) in squash(text), heading
+    fonts = pdf_fonts(pdf, tmp_path)
+    assert fonts, "the PDF names its fonts"
+    assert all(row[-5] == "yes" for row in fonts), fonts  # the "emb" column
+
+
+def test_a_final_report_never_changes_and_a_correction_is_a_new_version(
+    login, plan_a, approved_report, board_editor, board_admin, tmp_path
+):
+    board = login(board_editor)
+    draft = _draft(board)
+    board.post(_url("annual-edit", pk=draft.pk), {"version": draft.version, "summary": "v1"})
+    draft.refresh_from_db()
+    board.post(_url("annual-render", pk=draft.pk), {"finalise": "1", "version": draft.version})
+    final = AnnualReport.objects.get(pk=draft.pk)
+    assert final.status == "final" and final.finalised_by == board_editor
+    stored = bytes(final.pdf)
+    if POPPLER:
+        cover = squash(pdf_text(stored, tmp_path))
+        assert "Galīgais" in cover and "Projekts" not in cover
+    # The data change afterwards: an activity is renamed, the report reopened.
+    activity = plan_a.activitys.get()
+    activity.title = "Pārdēvēta aktivitāte"
+    activity.save()
+    before = database_snapshot()
+    board.post(_url("annual-render", pk=final.pk))
+    response = board.post(_url("annual-edit", pk=final.pk), {"version": final.version})
+    assert response.status_code == 302
+    assert database_snapshot() == before
+    assert login(board_admin).get(_url("annual-pdf", pk=final.pk)).content == stored
+    # A correction: version 2 starts from version 1's texts; version 1 stays as it was.
+    board.post(_url("annual-create"), {"year": 2024})
+    second = AnnualReport.objects.get(year=2024, number=2)
+    assert (second.status, second.summary) == ("draft", "v1")
+    assert bytes(AnnualReport.objects.get(pk=final.pk).pdf) == stored
+
+
+def test_finalising_a_draft_changed_since_it_was_opened_is_refused(
+    login, plan_a, board_editor, board_admin
+):
+    draft = _draft(login(board_editor))
+    login(board_admin).post(
+        _url("annual-edit", pk=draft.pk), {"version": draft.version, "summary": "Cits teksts"}
+    )
+    login(board_editor).post(
+        _url("annual-render", pk=draft.pk), {"finalise": "1", "version": draft.version}
+    )
+    assert AnnualReport.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_a_year_outside_the_plan_or_a_personal_code_is_refused(login, plan_a, board_editor):
+    board = login(board_editor)
+    before = database_snapshot()
+    board.post(_url("annual-create"), {"year": 2031})
+    board.post(_url("annual-create"), {"year": "x"})
+    assert database_snapshot() == before
+    draft = _draft(board)
+    response = board.post(
+        _url("annual-edit", pk=draft.pk),
+        {"version": draft.version, "summary": "Skolēns 120315-11234"},
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.summary == ""
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:8000/admin/",
+        "https://example.com/x.png",
+        "data:text/plain,hello",
+        f"{BASE_URL}static/../../pmp_portal/settings.py",
+        f"{BASE_URL}media/secret.pdf",
+        "https://pmp.invalid.attacker.example/static/css/portal.css",
+    ],
+)
+def test_weasyprint_reads_nothing_but_the_projects_static_files(url):
+    fetcher = static_only_fetcher()
+    with pytest.raises(RefusedURL):
+        fetcher.fetch(url)
+
+
+def test_weasyprint_may_read_the_report_stylesheet():
+    response = static_only_fetcher().fetch(f"{BASE_URL}static/css/annual-pdf.css")
+    assert b"@page" in response.read()
+
+
+@needs_poppler
+def test_text_from_the_database_cannot_make_weasyprint_fetch_anything(
+    login, plan_a, board_editor, tmp_path
+):
+    board = login(board_editor)
+    draft = _draft(board)
+    board.post(
+        _url("annual-edit", pk=draft.pk),
+        {
+            "version": draft.version,
+            "summary": '<img src="file:///etc/passwd"><link rel="stylesheet" href="http://x/">',
+        },
+    )
+    board.post(_url("annual-render", pk=draft.pk))
+    draft.refresh_from_db()
+    text = pdf_text(bytes(draft.pdf), tmp_path)
+    assert '<img src="file:///etc/passwd">' in text  # shown as text, never fetched
+    assert "root:" not in text
+
+
+@needs_poppler
+def test_render_report_for_each_demo_municipality(settings, tmp_path):
+    settings.DEBUG = True
+    call_command("load_demo_data", stdout=StringIO())
+    for slug in ("smiltene", "daugavpils", "ogre"):
+        out = tmp_path / f"{slug}.pdf"
+        call_command("render_report", slug, "2025", "-o", str(out), stdout=StringIO())
+        pdf = out.read_bytes()
+        text = squash(pdf_text(pdf, tmp_path))
+        assert squash("PMP prevencijas aktivitāšu rezultātu uzskaite un analīze") in text
+        from plans.models import Activity
+
+        for activity in Activity.objects.filter(municipality__slug=slug):
+            assert squash(activity.title)[:40] in text, (slug, activity.title)
+        assert all(row[-5] == "yes" for row in pdf_fonts(pdf, tmp_path))
