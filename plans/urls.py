@@ -7,6 +7,7 @@ app_name = "plans"
 urlpatterns = [
     path("plan/", views.plan_detail, name="detail"),
     path("plan/import/", views.plan_upload, name="import"),
+    path("plan/pdf/", views.plan_pdf, name="pdf"),
     path("plan/edit/", views.plan_edit, name="edit"),
     path("plan/<slug:kind>/new/", views.part_create, name="part-create"),
     path("plan/<slug:kind>/<int:pk>/edit/", views.part_edit, name="part-edit"),

@@ -260,6 +260,26 @@ def _history_entries(records, prefix=None) -> list[dict]:
     return entries
 
 
+@tenant_view(PLAN_READ)
+@require_GET
+def plan_pdf(request: HttpRequest) -> HttpResponse:
+    """The whole programme laid out like the national template, so no one retypes it."""
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    from pmp_portal.pdf import render_pdf
+
+    plan = _plan_or_404(request)
+    context = selectors.plan_tables(plan, selectors.PlanFilters(), []) | {
+        "generated": timezone.now()
+    }
+    pdf = render_pdf("plans/plan_pdf.html", context)
+    name = f"pmp-plans-{slugify(request.municipality.slug) or 'pasvaldiba'}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @tenant_view(PLAN_IMPORT)
 @require_http_methods(["GET", "POST"])
 def plan_upload(request: HttpRequest) -> HttpResponse:

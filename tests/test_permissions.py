@@ -92,6 +92,7 @@ MATRIX: dict[str, Row] = {
     "institutions:list": Row(tenant, READ_ALL, post=READ_ONLY_POST),
     "plans:detail": Row(tenant, READ_ALL, post=READ_ONLY_POST),
     "plans:import": Row(tenant, ADMIN_ONLY, post=ADMIN_ONLY_POST),
+    "plans:pdf": Row(tenant, READ_ALL, post=READ_ONLY_POST),
     "plans:edit": Row(tenant, EDIT, post=EDIT_POST),
     "plans:part-create": Row(lambda ctx: tenant(ctx) | {"kind": "task"}, EDIT, post=EDIT_POST),
     "plans:part-edit": Row(task, EDIT, post=EDIT_POST),

@@ -240,3 +240,33 @@ def test_render_report_for_each_demo_municipality(settings, tmp_path):
         for activity in Activity.objects.filter(municipality__slug=slug):
             assert squash(activity.title)[:40] in text, (slug, activity.title)
         assert all(row[-5] == "yes" for row in pdf_fonts(pdf, tmp_path))
+
+
+@needs_poppler
+def test_the_plan_as_a_document(settings, login, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    from plans.models import Activity, Task
+
+    settings.DEBUG = True
+    call_command("load_demo_data", stdout=StringIO())
+    director = get_user_model().objects.get(email="direktors@ogre.example")
+    response = login(director).get(reverse("plans:pdf", kwargs={"municipality": "ogre"}))
+    assert response["Content-Disposition"] == 'attachment; filename="pmp-plans-ogre.pdf"'
+    text = squash(pdf_text(response.content, tmp_path))
+    for heading in (
+        "Esošā situācija pašvaldībā",
+        "Starpinstitūciju sadarbības modelis",
+        "Stratēģisko mērķu un sagaidāmo rezultātu kartējums",
+        "Rezultatīvie rādītāji",
+        "Aktivitāšu nodrošinājuma plāns",
+        "Darba uzdevumi",
+        "Resursu ieguves plāns",
+    ):
+        assert squash(heading) in text, heading
+    for row in [
+        *Activity.objects.filter(municipality__slug="ogre"),
+        *Task.objects.filter(municipality__slug="ogre"),
+    ]:
+        assert squash(row.title)[:40] in text, row.title
+    assert all(r[-5] == "yes" for r in pdf_fonts(response.content, tmp_path))
