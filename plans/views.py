@@ -280,6 +280,61 @@ def plan_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@tenant_view(PLAN_READ)
+@require_GET
+def workbook_export(request: HttpRequest) -> HttpResponse:
+    from django.utils.text import slugify
+
+    from .workbook import export_workbook
+
+    plan = _plan_or_404(request)
+    response = HttpResponse(
+        export_workbook(plan),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"pmp-plans-{slugify(request.municipality.slug) or 'pasvaldiba'}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@tenant_view(PLAN_EDIT)
+@require_http_methods(["GET", "POST"])
+def workbook_import(request: HttpRequest) -> HttpResponse:
+    from .workbook import MAX_UPLOAD, WorkbookError, import_workbook
+
+    plan = _plan_or_404(request)
+    problems = []
+    if request.method == "POST":
+        upload = request.FILES.get("workbook")
+        if upload is None:
+            problems = [_("Izvēlieties failu. / Choose a file.")]
+        elif upload.size > MAX_UPLOAD:
+            problems = [_("Fails ir lielāks par 5 MB. / The file is larger than 5 MB.")]
+        else:
+            try:
+                counts = import_workbook(
+                    plan, upload.read(MAX_UPLOAD + 1), actor=request.user, name=upload.name
+                )
+            except WorkbookError as error:
+                problems = error.problems
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Darbgrāmata ielādēta: pievienotas %(created)d, mainītas %(updated)d, "
+                        "dzēstas %(deleted)d rindas."
+                    )
+                    % counts,
+                )
+                return redirect("plans:detail", municipality=request.municipality.slug)
+    return render(
+        request,
+        "plans/workbook_import.html",
+        {"problems": problems, "status": 400 if problems else 200},
+        status=400 if problems else 200,
+    )
+
+
 @tenant_view(PLAN_IMPORT)
 @require_http_methods(["GET", "POST"])
 def plan_upload(request: HttpRequest) -> HttpResponse:
