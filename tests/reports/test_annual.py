@@ -270,3 +270,19 @@ def test_the_plan_as_a_document(settings, login, tmp_path):
     ]:
         assert squash(row.title)[:40] in text, row.title
     assert all(r[-5] == "yes" for r in pdf_fonts(response.content, tmp_path))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_production_the_pdf_is_rendered_by_the_database_worker(
+    login, plan_a, board_editor, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    board = login(board_editor)
+    draft = _draft(board)
+    page = board.post(_url("annual-render", pk=draft.pk), follow=True).content.decode()
+    assert "PDF tiek sagatavots" in page  # queued, and the page says so
+    draft.refresh_from_db()
+    assert draft.render_state == "queued" and not draft.pdf
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    draft.refresh_from_db()
+    assert draft.render_state == "done" and bytes(draft.pdf).startswith(b"%PDF")
