@@ -112,6 +112,13 @@ class Command(BaseCommand):
                 f"| {n['p95_ms']:.1f} | {a['queries']} / {n['queries']} "
                 f"| {n['median_ms'] / a['median_ms']:.2f} | {n['median_ms'] / floor:.1f} |"
             )
+        lines += ["", "Documents for the largest municipality (national database):", ""]
+        for name, doc in national["documents"].items():
+            lines.append(f"- {name}: median {doc['median_ms']:.0f} ms, {doc['bytes']:,} bytes")
+        lines.append(
+            f"- peak memory of the whole benchmark process (data generation, pages and "
+            f"documents): {national['peak_rss_mb']:.0f} MB"
+        )
         lines += ["", "`import_plan` time per plan (national generation):", ""]
         for seed, ms in national["imports"].items():
             lines.append(f"- {seed}: median {ms:.0f} ms")
@@ -236,7 +243,35 @@ class Command(BaseCommand):
                     "p95_ms": _percentile(times, 0.95),
                     "queries": query_count,
                 }
+        # Documents: the annual report PDF, the plan PDF and the workbook of the target.
+        import resource
+
+        from plans.models import Plan
+        from plans.workbook import export_workbook
+        from reports.annual import render_annual_pdf
+        from reports.models import AnnualReport
+
+        documents = {}
+        plan = Plan.objects.get(municipality=target)
+        for name, render in (
+            (
+                "annual report PDF",
+                lambda: render_annual_pdf(
+                    AnnualReport(municipality=target, year=datetime.date.today().year - 1)
+                ),
+            ),
+            ("plan workbook export", lambda: export_workbook(plan)),
+        ):
+            times = []
+            for _ in range(3):
+                started = time.perf_counter()
+                size = len(render())
+                times.append((time.perf_counter() - started) * 1000)
+            documents[name] = {"median_ms": statistics.median(times), "bytes": size}
+        peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result = {
+            "documents": documents,
+            "peak_rss_mb": peak_rss_mb,
             "pages": measured,
             "imports": {k: statistics.median(v) for k, v in import_ms.items() if v},
             "counts": {
