@@ -42,6 +42,19 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=30)
         parser.add_argument("-o", "--output", type=Path, default=Path("bench/results.md"))
         parser.add_argument("--scenario", choices=["alone", "national"], help="(internal)")
+        parser.add_argument(
+            "--load-seconds",
+            type=int,
+            default=60,
+            help="length of the gunicorn load run on PostgreSQL (0: skip it)",
+        )
+        parser.add_argument(
+            "--load-database",
+            default=os.environ.get(
+                "BENCH_LOAD_DATABASE", "postgres://postgres@127.0.0.1:5432/pmp_bench_load"
+            ),
+            help="a PostgreSQL database the load run may drop and create",
+        )
 
     def handle(self, *args, **options) -> None:
         if options["scenario"]:
@@ -51,12 +64,42 @@ class Command(BaseCommand):
         for scenario in ("alone", "national"):
             self.stderr.write(f"bench: {scenario}…")
             results[scenario] = self._child(scenario, options)
+        results["load"] = self._load(options)
         report = self._report(results, options)
         options["output"].parent.mkdir(parents=True, exist_ok=True)
         options["output"].write_text(report, encoding="utf-8")
         self.stdout.write(report)
 
     # -- parent ---------------------------------------------------------------------------
+
+    def _load(self, options) -> dict | str:
+        if options["load_seconds"] <= 0:
+            return "skipped (--load-seconds 0)"
+        import dj_database_url
+        import psycopg2
+
+        url = options["load_database"]
+        cfg = dj_database_url.parse(url)
+        try:
+            admin = psycopg2.connect(
+                dbname="postgres",
+                user=cfg["USER"],
+                host=cfg["HOST"],
+                port=cfg["PORT"] or 5432,
+                password=cfg.get("PASSWORD") or None,
+                connect_timeout=5,
+            )
+        except psycopg2.OperationalError as error:
+            return f"not run: PostgreSQL unreachable ({error})"
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}"')
+            cursor.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+        admin.close()
+        from pmp_portal.loadrun import run
+
+        self.stderr.write(f"bench: load run, {options['load_seconds']} s…")
+        return run(url, options["load_seconds"])
 
     def _child(self, scenario: str, options) -> dict:
         data_dir = Path(settings.BASE_DIR) / "bench" / "data"
@@ -112,6 +155,21 @@ class Command(BaseCommand):
                 f"| {n['p95_ms']:.1f} | {a['queries']} / {n['queries']} "
                 f"| {n['median_ms'] / a['median_ms']:.2f} | {n['median_ms'] / floor:.1f} |"
             )
+        load = results["load"]
+        lines += ["", "Load run (gunicorn, production settings, PostgreSQL, loopback):", ""]
+        if isinstance(load, str):
+            lines.append(f"- {load}")
+        else:
+            lines.append(
+                f"- {load['users']} concurrent users for {load['seconds']} s against "
+                f"{load['workers']} gunicorn workers: {load['requests']} requests, "
+                f"**{load['rps']} req/s**, {load['errors']} errors"
+            )
+            for kind, k in load["kinds"].items():
+                lines.append(
+                    f"- {kind}: {k['count']} requests, median {k['median_ms']} ms, "
+                    f"p95 {k['p95_ms']} ms"
+                )
         lines += ["", "Documents for the largest municipality (national database):", ""]
         for name, doc in national["documents"].items():
             lines.append(f"- {name}: median {doc['median_ms']:.0f} ms, {doc['bytes']:,} bytes")
