@@ -294,11 +294,16 @@ def report_return(*, actor, report: Report, note: str, loaded_version: int | Non
     if not note.strip():
         raise WorkflowError(_("Uzrakstiet, kas iestādei jālabo."))
     report = _review_step(report, {Status.SUBMITTED, Status.RESUBMITTED}, loaded_version)
+    return _back_to_institution(report, actor, Action.RETURNED, note)
+
+
+def _back_to_institution(report: Report, actor, action: str, note: str) -> Report:
+    """Returned or reopened: the institution edits again; remember what it said so far."""
     report.status = Status.RETURNED
     report.returned_snapshot = entries_snapshot(report)
     report.version += 1
     report.save(update_fields=["status", "returned_snapshot", "version", "updated_at"])
-    _event(report, Action.RETURNED, actor, note.strip())
+    _event(report, action, actor, note.strip())
     return report
 
 
@@ -331,12 +336,7 @@ def report_reopen(*, actor, report: Report, reason: str, loaded_version: int | N
     if not reason.strip():
         raise WorkflowError(_("Norādiet, kāpēc apstiprināto atskaiti atver no jauna."))
     report = _review_step(report, {Status.APPROVED}, loaded_version)
-    report.status = Status.RETURNED
-    report.returned_snapshot = entries_snapshot(report)
-    report.version += 1
-    report.save(update_fields=["status", "returned_snapshot", "version", "updated_at"])
-    _event(report, Action.REOPENED, actor, reason.strip())
-    return report
+    return _back_to_institution(report, actor, Action.REOPENED, reason)
 
 
 def spending_totals(report: Report) -> list[tuple[str, Decimal]]:

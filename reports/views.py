@@ -347,17 +347,9 @@ def report_page(request: HttpRequest, period: int, institution: int) -> HttpResp
 
 
 def _review_target(request: HttpRequest, pk: int) -> Report:
-    return get_object_or_404(Report.objects.for_municipality(request.municipality), pk=pk)
-
-
-def _report_url(request: HttpRequest, report: Report) -> str:
-    return reverse(
-        "reports:report",
-        kwargs={
-            "municipality": request.municipality.slug,
-            "period": report.period_id,
-            "institution": report.institution_id,
-        },
+    return get_object_or_404(
+        Report.objects.for_municipality(request.municipality).select_related("municipality"),
+        pk=pk,
     )
 
 
@@ -373,7 +365,7 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Atskaite apstiprināta."))
-    return redirect(_report_url(request, report))
+    return redirect(report.get_absolute_url())
 
 
 @tenant_view(REPORT_REVIEW)
@@ -383,7 +375,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(_report_url(request, report))
+        return redirect(report.get_absolute_url())
     try:
         services.report_return(
             actor=request.user,
@@ -395,7 +387,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Atskaite atgriezta iestādei labošanai."))
-    return redirect(_report_url(request, report))
+    return redirect(report.get_absolute_url())
 
 
 @tenant_view(REPORT_REOPEN)
@@ -405,7 +397,7 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(_report_url(request, report))
+        return redirect(report.get_absolute_url())
     try:
         services.report_reopen(
             actor=request.user,
@@ -417,4 +409,4 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Atskaite atvērta no jauna; iestāde to var labot."))
-    return redirect(_report_url(request, report))
+    return redirect(report.get_absolute_url())
