@@ -126,61 +126,113 @@ def report_save(
     report.summary = data.get("summary", "")
     report.save(update_fields=["summary", "version", "updated_at"])
 
-    for task in rows.tasks:
-        values = data["tasks"][task.pk]
-        TaskEntry.objects.update_or_create(
-            report=report,
-            task=task,
-            defaults={
-                "number": task.number or "",
-                "title": task.title,
-                "status": values["status"],
-                "comment": values["comment"],
-            },
-        )
-    for activity in rows.activities:
-        values = data["activities"][activity.pk]
-        entry, _created = ActivityEntry.objects.update_or_create(
-            report=report,
-            activity=activity,
-            defaults={
-                "number": activity.number or "",
-                "title": activity.title,
-                "planned_result": activity.planned_result or "",
-                "done": values["done"],
-                "result": values["result"],
-                "result_number": values["result_number"],
-                "participants": values["participants"],
-            },
-        )
-        # A funding source the plan no longer names for the activity leaves the report too.
-        SpendingEntry.objects.filter(activity_entry=entry).exclude(
-            source__in=list(values["spending"])
-        ).delete()
-        for source, amount in values["spending"].items():
-            if amount is None:
-                SpendingEntry.objects.filter(activity_entry=entry, source=source).delete()
-            else:
-                SpendingEntry.objects.update_or_create(
-                    activity_entry=entry,
-                    source=source,
-                    defaults={"report": report, "amount_eur": amount},
-                )
-    for indicator in rows.indicators:
-        values = data["indicators"][indicator.pk]
-        IndicatorEntry.objects.update_or_create(
-            report=report,
-            indicator=indicator,
-            defaults={
-                "number": indicator.number or "",
-                "title": indicator.name,
-                "kind": indicator.kind or "",
-                **values,
-            },
-        )
+    _write_entries(report, rows, data)
     if as_reviewer:
         _event(report, Action.REVIEWER_EDIT, actor)
     return report
+
+
+def _upsert(model, report: Report, key: str, wanted: dict[int, dict]) -> dict[int, object]:
+    """Create or update the report's entries keyed by ``key`` in a few bulk queries."""
+    existing = {getattr(e, key): e for e in model.objects.filter(report=report)}
+    create, update, fields = [], [], set()
+    for pk, values in wanted.items():
+        entry = existing.get(pk)
+        if entry is None:
+            create.append(model(report=report, **{key: pk}, **values))
+            continue
+        changed = {k: v for k, v in values.items() if getattr(entry, k) != v}
+        if changed:
+            for name, value in changed.items():
+                setattr(entry, name, value)
+            fields |= set(changed)
+            update.append(entry)
+    if create:
+        model.objects.bulk_create(create)
+    if update:
+        model.objects.bulk_update(update, sorted(fields))
+    return existing | {getattr(e, key): e for e in create}
+
+
+def _write_entries(report: Report, rows: ReportRows, data: dict) -> None:
+    """The form's rows as entries: a handful of queries however long the report is."""
+    _upsert(
+        TaskEntry,
+        report,
+        "task_id",
+        {
+            t.pk: {
+                "number": t.number or "",
+                "title": t.title,
+                "status": data["tasks"][t.pk]["status"],
+                "comment": data["tasks"][t.pk]["comment"],
+            }
+            for t in rows.tasks
+        },
+    )
+    entries = _upsert(
+        ActivityEntry,
+        report,
+        "activity_id",
+        {
+            a.pk: {
+                "number": a.number or "",
+                "title": a.title,
+                "planned_result": a.planned_result or "",
+                **{
+                    k: data["activities"][a.pk][k]
+                    for k in ("done", "result", "result_number", "participants")
+                },
+            }
+            for a in rows.activities
+        },
+    )
+    # Spending: exactly the amounts the form holds. A source left empty, or one the plan no
+    # longer names for the activity, leaves the report.
+    wanted = {
+        (entries[a.pk].pk, source): amount
+        for a in rows.activities
+        for source, amount in data["activities"][a.pk]["spending"].items()
+        if amount is not None
+    }
+    current = {
+        (s.activity_entry_id, s.source): s
+        for s in SpendingEntry.objects.filter(
+            activity_entry__in=[entries[a.pk] for a in rows.activities]
+        )
+    }
+    stale = [s.pk for key, s in current.items() if key not in wanted]
+    if stale:
+        SpendingEntry.objects.filter(pk__in=stale).delete()
+    changed = []
+    for key, amount in wanted.items():
+        item = current.get(key)
+        if item is not None and item.amount_eur != amount:
+            item.amount_eur = amount
+            changed.append(item)
+    if changed:
+        SpendingEntry.objects.bulk_update(changed, ["amount_eur"])
+    new = [
+        SpendingEntry(report=report, activity_entry_id=entry_id, source=source, amount_eur=amount)
+        for (entry_id, source), amount in wanted.items()
+        if (entry_id, source) not in current
+    ]
+    if new:
+        SpendingEntry.objects.bulk_create(new)
+    _upsert(
+        IndicatorEntry,
+        report,
+        "indicator_id",
+        {
+            i.pk: {
+                "number": i.number or "",
+                "title": i.name,
+                "kind": i.kind or "",
+                **data["indicators"][i.pk],
+            }
+            for i in rows.indicators
+        },
+    )
 
 
 def missing_for_submission(report: Report, rows: ReportRows) -> list[str]:

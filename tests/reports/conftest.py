@@ -47,8 +47,8 @@ def report_url(period, institution) -> str:
 def filled(plan, version: int = 0, **overrides) -> dict:
     """A complete report for the tiny plan's one task, activity and indicator."""
     task = plan.tasks.order_by("pk").first()
-    activity = plan.activitys.get()
-    indicator = plan.indicators.get()
+    activity = plan.activitys.order_by("pk").first()
+    indicator = plan.indicators.order_by("pk").first()
     data = {
         "version": version,
         "summary": "Semestris noritēja pēc plāna.",

@@ -102,3 +102,39 @@ def test_report_form(login, plan_a, period_a, director_a1, school_a1):
         TaskEntry.objects.create(report=report, task=task, status="done")
         ActivityEntry.objects.create(report=report, activity=activity, done="Jā")
     assert count(client, url) == small
+
+
+def test_saving_a_report_costs_the_same_however_long_it_is(
+    login, plan_a, period_a, director_a1, school_a1
+):
+    from .conftest import filled
+
+    client = login(director_a1)
+    url = report_url(period_a, school_a1)
+
+    def save_count() -> int:
+        form = client.get(url).context["form"]
+        data = {name: form[name].value() or "" for name in form.fields}
+        data |= {k: v for k, v in filled(plan_a, version=form.initial["version"]).items()}
+        for name in form.fields:
+            if name.endswith("_status"):
+                data[name] = "in_progress"
+            elif name.endswith("_done"):
+                data[name] = "Notika."
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(url, data).status_code == 302
+        return len(captured)
+
+    save_count()  # the first save creates the report
+    small = save_count()
+    for n in range(12):
+        activity = Activity.objects.create(
+            municipality=plan_a.municipality, plan=plan_a, title=f"A{n}", years=[2024]
+        )
+        activity.responsible.add(school_a1)
+        task = Task.objects.create(
+            municipality=plan_a.municipality, plan=plan_a, title=f"T{n}", activity=activity
+        )
+        task.executors.add(school_a1)
+    save_count()  # new rows are created once
+    assert save_count() == small
