@@ -11,15 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from institutions.permissions import PLAN_EDIT, PLAN_IMPORT, PLAN_READ, tenant_view
 from pmp_portal.concurrency import ConflictError
+from pmp_portal.http import attachment, int_param
 
 from . import forms, selectors, services
 from .importer import PlanImportError, load_json, plan_import
 from .models import Baseline, Indicator, Level, Plan, Target
-
-
-def _int(value: str | None) -> int | None:
-    # isdecimal, not isdigit: "²" is a digit that int() refuses.
-    return int(value) if value and value.isascii() and value.isdecimal() else None
 
 
 @tenant_view(PLAN_READ)
@@ -31,8 +27,8 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level")
     filters = selectors.PlanFilters(
         level=level if level in Level.values else None,
-        goal_id=_int(request.GET.get("goal")),
-        institution_id=_int(request.GET.get("institution")),
+        goal_id=int_param(request.GET.get("goal")),
+        institution_id=int_param(request.GET.get("institution")),
     )
     context = selectors.plan_tables(plan, filters, request.memberships)
     can_edit = PLAN_EDIT in request.capabilities
@@ -197,7 +193,7 @@ def part_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             services.part_delete(
                 actor=request.user,
                 instance=instance,
-                loaded_version=_int(version),
+                loaded_version=int_param(version),
             )
         except ConflictError as error:
             messages.error(request, str(error))
@@ -265,7 +261,6 @@ def _history_entries(records, prefix=None) -> list[dict]:
 def plan_pdf(request: HttpRequest) -> HttpResponse:
     """The whole programme laid out like the national template, so no one retypes it."""
     from django.utils import timezone
-    from django.utils.text import slugify
 
     from pmp_portal.pdf import render_pdf
 
@@ -274,27 +269,25 @@ def plan_pdf(request: HttpRequest) -> HttpResponse:
         "generated": timezone.now()
     }
     pdf = render_pdf("plans/plan_pdf.html", context)
-    name = f"pmp-plans-{slugify(request.municipality.slug) or 'pasvaldiba'}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(pdf, "application/pdf", _download_name(request, "pdf"))
 
 
 @tenant_view(PLAN_READ)
 @require_GET
 def workbook_export(request: HttpRequest) -> HttpResponse:
-    from django.utils.text import slugify
-
     from .workbook import export_workbook
 
-    plan = _plan_or_404(request)
-    response = HttpResponse(
-        export_workbook(plan),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return attachment(
+        export_workbook(_plan_or_404(request)),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _download_name(request, "xlsx"),
     )
-    name = f"pmp-plans-{slugify(request.municipality.slug) or 'pasvaldiba'}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+
+
+def _download_name(request: HttpRequest, extension: str) -> str:
+    from django.utils.text import slugify
+
+    return f"pmp-plans-{slugify(request.municipality.slug) or 'pasvaldiba'}.{extension}"
 
 
 @tenant_view(PLAN_EDIT)

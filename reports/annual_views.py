@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from institutions.permissions import REPORT_READ, REPORT_REVIEW, tenant_view
 from plans.models import Activity, Plan
 from pmp_portal.concurrency import ConflictError, claim_version
+from pmp_portal.http import attachment
 from pmp_portal.validators import validate_no_personal_code
 
 from .annual import annual_data
@@ -205,7 +206,4 @@ def annual_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     if not report.pdf:
         raise Http404
-    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report.filename()}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(bytes(report.pdf), "application/pdf", report.filename())

@@ -20,16 +20,13 @@ from institutions.permissions import (
     tenant_view,
 )
 from pmp_portal.concurrency import ConflictError, claim_version
+from pmp_portal.http import int_param
 
 from . import forms, selectors, services
 from .models import Extension, FundingSource, Report, ReportEvent, ReportingPeriod
 
 # The overview shows the newest semesters; older ones on request.
 PERIOD_COLUMNS = 4
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdecimal() else None
 
 
 def _overview_url(request: HttpRequest) -> str:
@@ -74,8 +71,8 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
     chosen: dict[int, int] = {}
     for value in request.POST.getlist("report"):
         pk, _sep, version = value.partition(":")
-        if _int(pk) is not None and _int(version) is not None:
-            chosen[_int(pk)] = _int(version)
+        if int_param(pk) is not None and int_param(version) is not None:
+            chosen[int_param(pk)] = int_param(version)
     reports = [
         (report, chosen[report.pk])
         for report in Report.objects.for_municipality(request.municipality).filter(
@@ -132,7 +129,7 @@ def extension_form(request: HttpRequest, pk: int) -> HttpResponse:
     )
     institutions = Institution.objects.for_municipality(request.municipality).filter(is_active=True)
     initial = {}
-    if chosen := _int(request.GET.get("institution")):
+    if chosen := int_param(request.GET.get("institution")):
         initial["institution"] = chosen
     form = forms.ExtensionForm(
         request.POST or None, period=period, institutions=institutions, initial=initial
@@ -359,7 +356,7 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = _review_target(request, pk)
     try:
         services.report_approve(
-            actor=request.user, report=report, loaded_version=_int(request.POST.get("version"))
+            actor=request.user, report=report, loaded_version=int_param(request.POST.get("version"))
         )
     except services.WorkflowError as error:
         messages.error(request, str(error))
@@ -381,7 +378,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             report=report,
             note=form.cleaned_data["note"],
-            loaded_version=_int(request.POST.get("version")),
+            loaded_version=int_param(request.POST.get("version")),
         )
     except services.WorkflowError as error:
         messages.error(request, str(error))
@@ -403,7 +400,7 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             report=report,
             reason=form.cleaned_data["reason"],
-            loaded_version=_int(request.POST.get("version")),
+            loaded_version=int_param(request.POST.get("version")),
         )
     except services.WorkflowError as error:
         messages.error(request, str(error))
