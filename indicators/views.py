@@ -13,7 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from institutions.models import Institution
 from institutions.permissions import PLAN_EDIT, REPORT_READ, tenant_view
 from plans.models import Goal, Indicator, Level, Plan
+from plans.selectors import PlanFilters
 from pmp_portal.concurrency import STALE_MESSAGE, ConflictError, claim_version
+from pmp_portal.http import int_param
 from pmp_portal.text import latvian_sorted
 from reports.selectors import overview
 
@@ -21,10 +23,6 @@ from . import selectors
 from .forms import IndicatorValueForm
 from .models import IndicatorValue
 from .status import Status
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdecimal() else None
 
 
 @tenant_view(REPORT_READ)
@@ -38,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level")
     level = level if level in Level.values else None
     goals = list(Goal.objects.for_municipality(municipality))
-    goal_id = _int(request.GET.get("goal"))
+    goal_id = int_param(request.GET.get("goal"))
     goal = next((g for g in goals if g.pk == goal_id), None)
     if goal is not None and level is None:
         level = goal.level
@@ -46,7 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         Institution.objects.for_municipality(municipality).filter(is_active=True),
         key=lambda i: i.name,
     )
-    institution_id = _int(request.GET.get("institution"))
+    institution_id = int_param(request.GET.get("institution"))
     institution = next((i for i in institutions if i.pk == institution_id), None)
 
     rows = selectors.indicator_rows(plan, today, level=level)
@@ -77,7 +75,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "levels": Level.choices,
         "goals": goals,
         "institutions": institutions,
-        "filters": {"level": level, "goal": goal, "institution": institution},
+        "filters": PlanFilters(
+            level=level,
+            goal_id=goal.pk if goal else None,
+            institution_id=institution.pk if institution else None,
+        ),
         "today": today,
         "can_enter_values": PLAN_EDIT in request.capabilities,
     }
