@@ -17,7 +17,14 @@ from django.db.models import Count, Q, Sum
 
 from institutions.models import Municipality
 from plans.models import Indicator, Level, Plan, ResourceRow, Task
-from reports.models import FundingSource, IndicatorEntry, Report, SpendingEntry, TaskEntry
+from reports.models import (
+    FundingSource,
+    IndicatorEntry,
+    Report,
+    ReportingPeriod,
+    SpendingEntry,
+    TaskEntry,
+)
 from reports.selectors import funding_source_of
 
 from .charts import Chart, build_chart
@@ -366,9 +373,7 @@ class SemesterPoint:
 
 
 def semester_points(indicator: Indicator) -> list[SemesterPoint]:
-    """The indicator summed over approved reports, semester by semester (one query)."""
-    from reports.models import ReportingPeriod
-
+    """The indicator summed over approved reports, semester by semester (two queries)."""
     rows = (
         IndicatorEntry.objects.filter(indicator=indicator, report__status=Report.Status.APPROVED)
         .values("report__period")

@@ -81,12 +81,6 @@ def _event(report: Report, action: str, actor, note: str = "") -> ReportEvent:
     return ReportEvent.objects.create(report=report, action=action, actor=actor, note=note)
 
 
-def _locked_report(report: Report, loaded_version: int | None) -> Report:
-    """Claim the next version of the report, or refuse if someone saved it meanwhile."""
-    claim_version(report, loaded_version)
-    return report
-
-
 @transaction.atomic
 def report_save(
     *,
@@ -122,7 +116,7 @@ def report_save(
             raise ConflictError(_("Kāds cits šo atskaiti jau izveidoja. Atveriet to no jauna."))
         _event(report, Action.CREATED, actor)
     else:
-        _locked_report(report, loaded_version)
+        claim_version(report, loaded_version)
     report.summary = data.get("summary", "")
     report.save(update_fields=["summary", "version", "updated_at"])
 
