@@ -23,6 +23,16 @@ LAUNCH_ARGS = [
 ]
 
 
+@pytest.fixture
+def demo(transactional_db, settings):
+    """The three demo municipalities, loaded as `make demo` does."""
+    from institutions.demo import load_demo_data
+
+    settings.DEBUG = True
+    load_demo_data()
+    settings.DEBUG = False
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):

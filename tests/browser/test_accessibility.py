@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from institutions.demo import demo_password, load_demo_data
+from institutions.demo import demo_password
 
 from .conftest import LAUNCH_ARGS, log_in  # noqa: F401
 
@@ -23,13 +23,6 @@ PAGES = [
     "/smiltene/reports/",
     "/smiltene/reports/periods/new/",
 ]
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEBUG = True
-    load_demo_data()
-    settings.DEBUG = False
 
 
 @pytest.fixture

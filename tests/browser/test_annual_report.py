@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
-
-from institutions.demo import demo_password, load_demo_data
+from institutions.demo import demo_password
 
 from .conftest import SHOTS, log_in, shot
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEBUG = True
-    load_demo_data()
-    settings.DEBUG = False
 
 
 def test_board_prepares_and_leadership_downloads_the_annual_pdf(page, demo):

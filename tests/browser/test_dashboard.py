@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from institutions.demo import demo_password, load_demo_data
+from institutions.demo import demo_password
 
 from .conftest import log_in, shot, switch_language
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEBUG = True
-    load_demo_data()
-    settings.DEBUG = False
 
 
 @pytest.mark.parametrize("slug", ["smiltene", "daugavpils", "ogre"])

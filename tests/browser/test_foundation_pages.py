@@ -5,17 +5,10 @@ import re
 import pytest
 from django.core import mail
 
-from institutions.demo import demo_password, load_demo_data
+from institutions.demo import demo_password
 from institutions.models import Institution, Membership
 
 from .conftest import SHOTS, log_in, shot, switch_language
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEBUG = True
-    load_demo_data()
-    settings.DEBUG = False
 
 
 @pytest.mark.parametrize(

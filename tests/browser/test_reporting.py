@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
-from institutions.demo import demo_password, load_demo_data
+from institutions.demo import demo_password
 from reports.models import Report
 
 from .conftest import log_in, shot
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEBUG = True
-    load_demo_data()
-    settings.DEBUG = False
 
 
 def log_out(page) -> None:
