@@ -374,3 +374,111 @@ class PlanHeaderForm(forms.ModelForm):
         self.fields["version"].initial = self.instance.version
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+# --- versions and the annual update -------------------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    """The council's decision that approves a version of the plan."""
+
+    decision_number = forms.CharField(
+        label=_("Domes lēmuma numurs"),
+        max_length=100,
+        help_text=_("Kā lēmumā, piemēram, “Nr. 12, 5.§” vai “prot. Nr. 7”."),
+    )
+    decision_date = forms.DateField(
+        label=_("Domes lēmuma datums"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    effective_from = forms.DateField(
+        label=_("Spēkā no"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_decision_date(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data["decision_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(
+                _("Lēmuma datums nevar būt nākotnē. / The decision date cannot be in the future.")
+            )
+        return value
+
+    def clean(self):
+        data = super().clean()
+        start, decided = data.get("effective_from"), data.get("decision_date")
+        if start and decided and start < decided:
+            self.add_error(
+                "effective_from",
+                _(
+                    "Versija nevar būt spēkā agrāk par lēmumu. / A version cannot take effect "
+                    "before its decision."
+                ),
+            )
+        return data
+
+
+class VersionRecordForm(_NoPersonalCodes, DecisionForm):
+    title = forms.CharField(label=_("Nosaukums"), max_length=300)
+    field_order = ["title", "decision_number", "decision_date", "effective_from"]
+
+
+class UpdateApproveForm(DecisionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class UpdateStartForm(forms.Form):
+    school_year = forms.TypedChoiceField(label=_("Mācību gads"), coerce=int)
+
+    def __init__(self, *args, plan: Plan, initial_year: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        years = range(plan.period_start, plan.period_end + 1)
+        self.fields["school_year"].choices = [(y, f"{y}./{y + 1}.") for y in years]
+        if initial_year in years:
+            self.fields["school_year"].initial = initial_year
+
+
+class UpdateForm(_NoPersonalCodes, forms.Form):
+    """The update's texts and one explanation per change (``x_<section>_<id>``)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=_("Nosaukums"), max_length=300)
+    achievements = forms.CharField(
+        label=_("Paveiktais iepriekšējā mācību gadā"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    summary = forms.CharField(
+        label=_("Aktualizācijas kopsavilkums"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, update, changes, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.changes = changes
+        self.fields["version"].initial = update.version
+        self.fields["title"].initial = update.title
+        self.fields["achievements"].initial = update.achievements
+        self.fields["summary"].initial = update.summary
+        for change in changes:
+            self.fields[self.field_name(change.key)] = forms.CharField(
+                label=_("Pamatojums"),
+                required=False,
+                max_length=3000,
+                initial=(update.explanations or {}).get(change.key, ""),
+                validators=[validate_no_personal_code],
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @staticmethod
+    def field_name(key: str) -> str:
+        return "x_" + key.replace(":", "_")
+
+    def rows(self):
+        return [(change, self[self.field_name(change.key)]) for change in self.changes]
+
+    def explanations(self) -> dict[str, str]:
+        return {c.key: self.cleaned_data[self.field_name(c.key)] for c in self.changes}

@@ -7,6 +7,7 @@ template in ``extra``, so an imported plan exports back unchanged.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -334,3 +335,112 @@ class ResourceRow(PlanPart):
 
     def __str__(self) -> str:
         return f"{self.activity_number or '—'} {self.activity_title or ''}".strip()
+
+
+class PlanVersion(models.Model):
+    """An approved version of the plan, frozen, or the annual update being prepared.
+
+    The council approves the plan and, each August, its update. An approved version keeps a
+    snapshot of the plan as it was approved (``plans.versions.snapshot``); editing goes on in
+    the working copy (the plan's rows). An update in preparation (``draft``) compares the last
+    approved version with the working copy and holds the board's explanation of each change
+    until the council's decision is recorded, which freezes it.
+
+    Versions belong to the municipality's plan through the municipality, not the plan row:
+    a plan imported again from its file (``import_plan --replace``) keeps its versions, and
+    the comparison matches its rows by number.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Sagatavošanā")
+        APPROVED = "approved", _("Apstiprināta")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("pašvaldība")
+    )
+    status = models.CharField(
+        _("statuss"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    # Approved versions are numbered 1, 2, … in the order the council approved them.
+    number = models.PositiveSmallIntegerField(_("versijas Nr."), null=True, blank=True)
+    school_year = models.PositiveSmallIntegerField(
+        _("mācību gads"),
+        null=True,
+        blank=True,
+        help_text=_("Mācību gada sākuma gads: 2026 nozīmē 2026./2027. mācību gadu."),
+    )
+    base = models.ForeignKey(
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("salīdzina ar versiju"),
+    )
+    title = models.CharField(_("nosaukums"), max_length=300)
+    achievements = models.TextField(_("paveiktais iepriekšējā mācību gadā"), blank=True)
+    summary = models.TextField(_("aktualizācijas kopsavilkums"), blank=True)
+    # The board's explanation of each change, keyed by ``plans.versions.Change.key``.
+    explanations = models.JSONField(_("izmaiņu pamatojumi"), default=dict, blank=True)
+    decision_number = models.CharField(_("domes lēmuma numurs"), max_length=100, blank=True)
+    decision_date = models.DateField(_("domes lēmuma datums"), null=True, blank=True)
+    effective_from = models.DateField(_("spēkā no"), null=True, blank=True)
+    snapshot = models.JSONField(_("plāna momentuzņēmums"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sagatavoja"),
+    )
+    created_at = models.DateTimeField(_("izveidots"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ierakstīja"),
+    )
+    approved_at = models.DateTimeField(_("ierakstīts"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["snapshot"])
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plāna versija")
+        verbose_name_plural = _("plāna versijas")
+        ordering = ["-number", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "number"], name="plan_version_number_unique"
+            ),
+            # One update in preparation at a time: the board writes one August update.
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=models.Q(status="draft"),
+                name="plan_version_one_draft",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | (models.Q(number__isnull=False) & models.Q(snapshot__isnull=False)),
+                name="plan_version_approved_is_frozen",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.number:
+            return _("%(number)s. versija: %(title)s") % {
+                "number": self.number,
+                "title": self.title,
+            }
+        return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}./{self.school_year + 1}." if self.school_year else ""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from pmp_portal.concurrency import claim_version
 
 from .importer import ABSENT
-from .models import Activity, Goal, Indicator, Plan, PlanPart, ResourceRow, Task
+from .models import Activity, Goal, Indicator, Plan, PlanPart, PlanVersion, ResourceRow, Task
 from .parsing import parse_number
 
 EDITABLE: dict[str, type[PlanPart]] = {
@@ -161,3 +161,184 @@ def plan_header_save(*, actor: AbstractBaseUser, form, loaded_version: int | Non
     plan.full_clean()
     plan.save()
     return plan
+
+
+# --- versions and the annual update -------------------------------------------------------
+
+
+def latest_approved(plan: Plan) -> PlanVersion | None:
+    return (
+        PlanVersion.objects.filter(
+            municipality_id=plan.municipality_id, status=PlanVersion.Status.APPROVED
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def _locked_plan(plan: Plan) -> Plan:
+    """The plan row, locked: versions of one plan are numbered one after another."""
+    return Plan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _freeze(
+    *,
+    actor: AbstractBaseUser,
+    plan: Plan,
+    version: PlanVersion,
+    decision_number: str,
+    decision_date,
+    effective_from,
+) -> PlanVersion:
+    from django.utils import timezone
+
+    from .versions import snapshot
+
+    plan = _locked_plan(plan)
+    last = PlanVersion.objects.filter(municipality_id=plan.municipality_id).aggregate(
+        m=Max("number")
+    )["m"]
+    version.number = (last or 0) + 1
+    version.status = PlanVersion.Status.APPROVED
+    version.decision_number = decision_number
+    version.decision_date = decision_date
+    version.effective_from = effective_from
+    version.snapshot = snapshot(plan)
+    version.approved_by = actor
+    version.approved_at = timezone.now()
+    version._history_user = actor
+    version.full_clean(exclude=["snapshot"])
+    version.save()
+    # The plan's header names the decision that approved it last.
+    plan.status = Plan.Status.APPROVED
+    plan.decision_number = decision_number
+    plan.decision_date = decision_date
+    plan.version += 1
+    plan._history_user = actor
+    plan.save(update_fields=["status", "decision_number", "decision_date", "version", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def version_record(
+    *,
+    actor: AbstractBaseUser,
+    plan: Plan,
+    title: str,
+    decision_number: str,
+    decision_date,
+    effective_from,
+) -> PlanVersion:
+    """The working copy as the council approved it, frozen as the next version."""
+    version = PlanVersion(
+        municipality_id=plan.municipality_id,
+        title=title,
+        created_by=actor,
+        base=latest_approved(plan),
+    )
+    return _freeze(
+        actor=actor,
+        plan=plan,
+        version=version,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        effective_from=effective_from,
+    )
+
+
+@transaction.atomic
+def update_start(*, actor: AbstractBaseUser, plan: Plan, school_year: int) -> PlanVersion:
+    """The annual update for a school year, compared with the last approved version."""
+    plan = _locked_plan(plan)
+    drafts = PlanVersion.objects.filter(
+        municipality_id=plan.municipality_id, status=PlanVersion.Status.DRAFT
+    )
+    if drafts.exists():
+        raise ValidationError(
+            _("Aktualizācija jau tiek sagatavota; vispirms pabeidziet vai dzēsiet to.")
+        )
+    base = latest_approved(plan)
+    if base is None:
+        raise ValidationError(
+            _(
+                "Vispirms ierakstiet domes apstiprināto plāna versiju: aktualizācija parāda "
+                "izmaiņas kopš tās."
+            )
+        )
+    version = PlanVersion(
+        municipality_id=plan.municipality_id,
+        school_year=school_year,
+        base=base,
+        title=_("Plāna aktualizācija %(year)s./%(next)s. mācību gadam")
+        % {"year": school_year, "next": school_year + 1},
+        created_by=actor,
+    )
+    version._history_user = actor
+    version.full_clean(exclude=["snapshot"])
+    version.save()
+    return version
+
+
+def _only_draft(version: PlanVersion) -> None:
+    if not version.is_draft:
+        raise ValidationError(_("Apstiprināta versija ir iesaldēta un vairs nemainās."))
+
+
+@transaction.atomic
+def update_save(
+    *,
+    actor: AbstractBaseUser,
+    version: PlanVersion,
+    loaded_version: int | None,
+    title: str,
+    achievements: str,
+    summary: str,
+    explanations: dict[str, str],
+) -> PlanVersion:
+    """The board's texts; an explanation left empty is dropped, others are kept as typed."""
+    _only_draft(version)
+    claim_version(version, loaded_version)
+    kept = {k: v for k, v in (version.explanations or {}).items() if k not in explanations}
+    kept.update({k: v.strip() for k, v in explanations.items() if v.strip()})
+    version.title = title
+    version.achievements = achievements
+    version.summary = summary
+    version.explanations = kept
+    version._history_user = actor
+    version.full_clean(exclude=["snapshot"])
+    version.save()
+    return version
+
+
+@transaction.atomic
+def update_approve(
+    *,
+    actor: AbstractBaseUser,
+    plan: Plan,
+    version: PlanVersion,
+    loaded_version: int | None,
+    decision_number: str,
+    decision_date,
+    effective_from,
+) -> PlanVersion:
+    """The council approved the update: the working copy as it is now becomes the version."""
+    _only_draft(version)
+    claim_version(version, loaded_version)
+    return _freeze(
+        actor=actor,
+        plan=plan,
+        version=version,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        effective_from=effective_from,
+    )
+
+
+@transaction.atomic
+def update_delete(
+    *, actor: AbstractBaseUser, version: PlanVersion, loaded_version: int | None
+) -> None:
+    _only_draft(version)
+    claim_version(version, loaded_version)
+    version._history_user = actor
+    version.delete()

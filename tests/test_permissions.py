@@ -8,6 +8,7 @@ every row of the database as it was.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from collections.abc import Callable
@@ -73,6 +74,10 @@ def annual(ctx: dict) -> dict:
     return tenant(ctx) | {"pk": ctx["annual"].pk}
 
 
+def plan_version(ctx: dict) -> dict:
+    return tenant(ctx) | {"pk": ctx["plan_version"].pk}
+
+
 def task(ctx: dict) -> dict:
     return tenant(ctx) | {"kind": "task", "pk": ctx["task"].pk}
 
@@ -102,6 +107,15 @@ MATRIX: dict[str, Row] = {
     "plans:part-delete": Row(task, EDIT, post=EDIT_POST),
     "plans:part-move": Row(task, EDIT_POST_ONLY, post=EDIT_POST),
     "plans:part-history": Row(task, READ_ALL, post=READ_ONLY_POST),
+    "plans:versions": Row(tenant, READ_ALL, post=READ_ONLY_POST),
+    "plans:version-record": Row(tenant, EDIT, post=EDIT_POST),
+    "plans:version-compare": Row(tenant, READ_ALL, post=READ_ONLY_POST),
+    "plans:update-start": Row(tenant, EDIT_POST_ONLY, post=EDIT_POST),
+    "plans:version": Row(plan_version, READ_ALL, post=READ_ONLY_POST),
+    "plans:version-pdf": Row(plan_version, READ_ALL, post=READ_ONLY_POST),
+    "plans:update-edit": Row(plan_version, EDIT, post=EDIT_POST),
+    "plans:update-approve": Row(plan_version, EDIT, post=EDIT_POST),
+    "plans:update-delete": Row(plan_version, EDIT_POST_ONLY, post=EDIT_POST),
     "reports:overview": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
     "indicators:dashboard": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
     "reports:annual-list": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
@@ -209,9 +223,19 @@ def ctx(
 ):
     from django.utils import timezone
 
+    from plans.services import update_start, version_record
     from reports.models import AnnualReport, Report, ReportingPeriod
 
     today = timezone.localdate()
+    version_record(
+        actor=board_editor,
+        plan=plan_a,
+        title="Apstiprinātais plāns",
+        decision_number="1",
+        decision_date=datetime.date(2024, 6, 20),
+        effective_from=datetime.date(2024, 7, 1),
+    )
+    update = update_start(actor=board_editor, plan=plan_a, school_year=2025)
     reporting_period = ReportingPeriod.objects.create(
         municipality=municipality_a,
         school_year=2024,
@@ -235,6 +259,7 @@ def ctx(
         "report": submitted,
         "director_membership": director_a1.memberships.get(),
         "task": plan_a.tasks.get(),
+        "plan_version": update,
         "users": {
             ADMIN: board_admin,
             EDITOR: board_editor,
