@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indicators.selectors import indicator_rows, task_progress
 from institutions.models import Municipality
@@ -33,9 +34,23 @@ from .selectors import overview
 SAMPLES = 3
 
 
+@dataclass(frozen=True)
+class RemovedActivity:
+    """An activity taken out of the plan since it was reported on, as the reports name it."""
+
+    number: str
+    title: str
+    planned_result: str
+    goal: None = None
+
+
+# Results of activities the plan no longer has are shown under their own heading.
+REMOVED = "removed"
+
+
 @dataclass
 class ActivityResult:
-    activity: Activity
+    activity: Activity | RemovedActivity
     level: str | None
     achieved: list[tuple[str, str]] = field(default_factory=list)  # (institution, result)
     institutions: int = 0
@@ -82,12 +97,24 @@ def annual_data(report: AnnualReport) -> dict:
         for a in activities
     }
     approved = Report.objects.filter(period__in=periods, status=Report.Status.APPROVED)
+
+    def result_of(activity_id, number, title, planned_result=""):
+        if activity_id is not None:
+            return results.get(activity_id)
+        # A deleted activity's results stay in the reports, named by their snapshot.
+        key = (REMOVED, number, title)
+        if key not in results:
+            results[key] = ActivityResult(
+                activity=RemovedActivity(number, title, planned_result), level=REMOVED
+            )
+        return results[key]
+
     for entry in (
-        ActivityEntry.objects.filter(report__in=approved, activity__isnull=False)
+        ActivityEntry.objects.filter(report__in=approved)
         .select_related("report__institution")
         .order_by("report__institution__name")
     ):
-        result = results.get(entry.activity_id)
+        result = result_of(entry.activity_id, entry.number, entry.title, entry.planned_result)
         if result is None:
             continue
         text = " ".join(t for t in (entry.done, entry.result) if t).strip()
@@ -97,17 +124,23 @@ def annual_data(report: AnnualReport) -> dict:
             if len(result.achieved) < SAMPLES:
                 result.achieved.append((entry.report.institution.name, text))
         result.participants += entry.participants or 0
-    for activity_id, source, amount in SpendingEntry.objects.filter(
-        report__in=approved, activity_entry__activity__isnull=False
-    ).values_list("activity_entry__activity_id", "source", "amount_eur"):
-        if activity_id in results:
-            spent = results[activity_id].spent
-            spent[source] = spent.get(source, Decimal(0)) + amount
+    for activity_id, number, title, source, amount in SpendingEntry.objects.filter(
+        report__in=approved
+    ).values_list(
+        "activity_entry__activity_id",
+        "activity_entry__number",
+        "activity_entry__title",
+        "source",
+        "amount_eur",
+    ):
+        result = result_of(activity_id, number, title)
+        if result is not None:
+            result.spent[source] = result.spent.get(source, Decimal(0)) + amount
     sources = [s for s in FundingSource.values if any(s in r.spent for r in results.values())]
     totals = {
         s: sum((r.spent.get(s, Decimal(0)) for r in results.values()), Decimal(0)) for s in sources
     }
-    levels = dict(Level.choices)
+    levels = dict(Level.choices) | {REMOVED: _("Aktivitātes, kas izņemtas no plāna")}
     by_level: dict[str, list[ActivityResult]] = defaultdict(list)
     for result in results.values():
         by_level[result.level or ""].append(result)

@@ -267,6 +267,17 @@ class TaskEntry(_Entry):
     def is_filled(self) -> bool:
         return bool(self.status)
 
+    def lines(self) -> list[tuple[str, str]]:
+        """What the entry says, for a row the plan no longer has."""
+        return [
+            (str(label), value)
+            for label, value in (
+                (_("Statuss"), self.get_status_display()),
+                (_("Komentārs"), self.comment),
+            )
+            if value
+        ]
+
 
 class ActivityEntry(_Entry):
     activity = models.ForeignKey(
@@ -303,6 +314,29 @@ class ActivityEntry(_Entry):
     @property
     def is_filled(self) -> bool:
         return bool(self.done.strip() or self.result.strip())
+
+    @property
+    def has_content(self) -> bool:
+        return self.is_filled or bool(self.participants) or bool(self.spending.all())
+
+    def lines(self) -> list[tuple[str, str]]:
+        """What the entry says, for a row the plan no longer has (spending prefetched)."""
+        from django.utils.formats import number_format
+
+        spent = "; ".join(
+            f"{s.get_source_display()} {number_format(s.amount_eur, 2, force_grouping=True)} EUR"
+            for s in self.spending.all()
+        )
+        return [
+            (str(label), str(value))
+            for label, value in (
+                (_("Kas paveikts"), self.done),
+                (_("Sasniegtais rezultāts"), self.result),
+                (_("Dalībnieki"), self.participants or ""),
+                (_("Izlietots"), spent),
+            )
+            if value
+        ]
 
 
 class IndicatorEntry(_Entry):

@@ -229,7 +229,7 @@ def report_rows(
         for entry in report.activityentrys.prefetch_related("spending"):
             if entry.activity_id in scope.activity_ids:
                 activity_entries[entry.activity_id] = entry
-            elif entry.is_filled:
+            elif entry.has_content:
                 orphans.append(entry)
         for entry in report.indicatorentrys.all():
             indicator_entries[entry.indicator_id] = entry
