@@ -92,11 +92,13 @@ def load_demo_data() -> list[DemoLogin]:
     for municipality in municipalities:
         _membership(user, municipality, coordinator["role"])
     from indicators.demo import load_demo_values
+    from plans.demo import load_demo_versions
     from reports.demo import load_demo_reports
 
     for municipality in municipalities:
         load_demo_reports(municipality, timezone.localdate())
         load_demo_values(municipality, timezone.localdate())
+        load_demo_versions(municipality, timezone.localdate(), user)
     logins.append(
         DemoLogin(
             municipality=", ".join(m.name for m in municipalities),

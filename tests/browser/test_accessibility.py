@@ -22,6 +22,8 @@ PAGES = [
     "/smiltene/dashboard/",
     "/smiltene/reports/",
     "/smiltene/reports/periods/new/",
+    "/smiltene/plan/versions/",
+    "/smiltene/plan/versions/record/",
 ]
 
 
@@ -36,7 +38,7 @@ def axe_page(browser, live_server):
 
 
 def test_main_pages_have_no_serious_accessibility_violations(axe_page, demo):
-    from plans.models import Indicator
+    from plans.models import Indicator, PlanVersion
     from reports.models import Report
 
     page = axe_page
@@ -48,6 +50,12 @@ def test_main_pages_have_no_serious_accessibility_violations(axe_page, demo):
         submitted.get_absolute_url(),
         submitted.get_absolute_url() + "?edit=1",
         f"/smiltene/indicators/{indicator.pk}/values/",
+    ]
+    versions = PlanVersion.objects.filter(municipality__slug="smiltene").order_by("number")
+    first, update = list(versions)
+    extra += [
+        f"/smiltene/plan/versions/{update.pk}/",
+        f"/smiltene/plan/versions/compare/?a={first.pk}&b={update.pk}",
     ]
     for path in PAGES + extra:
         if path != "/login/" and "/login/" in page.url:
