@@ -355,3 +355,26 @@ def test_version_pages_cost_the_same_queries_however_big_the_plan(
             title=f"Mērķis {n}", order=10 + n,
         )  # fmt: skip
     assert counts() == small
+
+
+def test_every_step_of_an_update_names_its_author_in_the_history(
+    login, board_editor, board_admin, municipality_a, plan_a
+):
+    record(login(board_admin), municipality_a)
+    client = login(board_editor)
+    client.post(url("update-start", municipality_a), {"school_year": 2025})
+    update = PlanVersion.objects.get(status="draft")
+    client.post(
+        url("update-edit", municipality_a, pk=update.pk),
+        {"version": update.version, "title": update.title, "summary": "Teksts"},
+    )
+    client.post(url("update-delete", municipality_a, pk=update.pk), {"version": 2})
+    assert not PlanVersion.objects.filter(pk=update.pk).exists()
+    steps = PlanVersion.history.filter(id=update.pk).order_by("history_date")
+    assert [(h.history_type, h.history_user) for h in steps] == [
+        ("+", board_editor),
+        ("~", board_editor),
+        ("-", board_editor),
+    ]
+    # The history never copies the frozen snapshot.
+    assert not hasattr(steps[0], "snapshot")
