@@ -204,3 +204,39 @@ class Membership(models.Model):
         if self.institution_id:
             label += f" · {self.institution}"
         return label
+
+
+class SecurityEvent(models.Model):
+    """A change to how someone signs in: a second factor turned on or off.
+
+    Authenticator devices are django-otp's rows, saved on every code checked; this is the
+    account's own short history of the changes a person made, with who made them.
+    """
+
+    class Kind(models.TextChoices):
+        OTP_ENABLED = "otp_enabled", _("Divpakāpju pieteikšanās ieslēgta")
+        OTP_DISABLED = "otp_disabled", _("Divpakāpju pieteikšanās izslēgta")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="security_events",
+        verbose_name=_("lietotājs"),
+    )
+    kind = models.CharField(_("notikums"), max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("kas to izdarīja"),
+    )
+    at = models.DateTimeField(_("laiks"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("drošības notikums")
+        verbose_name_plural = _("drošības notikumi")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.user})"

@@ -12,8 +12,10 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 
 from .models import Institution, Membership, Municipality, Role
@@ -82,11 +84,17 @@ def can_report_for(memberships: Iterable[Membership], institution: Institution) 
 
 
 def active_memberships(user: Any, municipality: Municipality) -> list[Membership]:
+    """The user's roles here, each knowing whether the user has a second factor on."""
     if not user.is_authenticated or not user.is_active:
         return []
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     return list(
         Membership.objects.filter(user=user, municipality=municipality, is_active=True)
         .select_related("institution")
+        .annotate(
+            second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True))
+        )
         .order_by("role", "institution__name")
     )
 
@@ -112,6 +120,10 @@ def tenant_view(capability: str | None = MUNICIPALITY_READ) -> Callable:
             memberships = active_memberships(request.user, tenant)
             if not memberships:
                 raise Http404
+            if memberships[0].second_factor and not request.user.is_verified():
+                # A session from before the second factor was turned on: sign in again.
+                logout(request)
+                return redirect_to_login(request.get_full_path())
             request.municipality = tenant
             request.memberships = memberships
             request.capabilities = capabilities_for(memberships)

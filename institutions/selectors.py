@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from pmp_portal.text import latvian_key, latvian_sorted
 
@@ -51,6 +51,7 @@ class Person:
     last_login: object
     has_password: bool
     memberships: list[Membership]
+    second_factor: bool = False
 
     @property
     def is_active(self) -> bool:
@@ -58,9 +59,14 @@ class Person:
 
 
 def people(municipality: Municipality) -> list[Person]:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     memberships = (
         Membership.objects.for_municipality(municipality)
         .select_related("user", "institution", "invited_by")
+        .annotate(
+            second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True))
+        )
         .order_by("role", "institution__name")
     )
     by_user: dict[int, list[Membership]] = {}
@@ -76,6 +82,7 @@ def people(municipality: Municipality) -> list[Person]:
             last_login=users[user_id].last_login,
             has_password=users[user_id].has_usable_password(),
             memberships=items,
+            second_factor=items[0].second_factor,
         )
         for user_id, items in by_user.items()
     ]

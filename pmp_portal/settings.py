@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "pmp_portal",
     "institutions",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -152,6 +156,11 @@ AXES_CLIENT_IP_CALLABLE = "pmp_portal.security.client_ip"
 AXES_USERNAME_CALLABLE = "pmp_portal.security.login_username"
 # How many reverse proxies in front add to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
+
+# Optional second factor (TOTP): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = "PMP portāls"
+# A password-checked login waits this long for its code before the password is asked again.
+OTP_PENDING_SECONDS = 300
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -3,18 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from institutions.forms_auth import LoginForm, PortalPasswordResetForm, PortalSetPasswordForm
+from institutions import two_factor
+from institutions.forms_auth import PortalPasswordResetForm, PortalSetPasswordForm
 
 from . import views
 
 auth_patterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", two_factor.PortalLoginView.as_view(), name="login"),
+    path("login/code/", two_factor.login_verify, name="login-verify"),
+    path("account/security/", two_factor.security, name="account-security"),
+    path("account/security/qr.svg", two_factor.security_qr, name="account-security-qr"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

@@ -50,6 +50,7 @@ ADMIN_ONLY_POST = {ANON: 302, EDITOR: 403, DIRECTOR: 403, LEADER: 403, OTHER: 40
 POST_ONLY = {ANON: 302, ADMIN: 405, EDITOR: 403, DIRECTOR: 403, LEADER: 403, OTHER: 404}
 READ_ONLY_POST = {ANON: 302, ADMIN: 405, EDITOR: 405, DIRECTOR: 405, LEADER: 405, OTHER: 404}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
+SIGNED_IN = {ANON: 302} | dict.fromkeys(PERSONAS[1:], 200)
 EDIT = {ANON: 302, ADMIN: 200, EDITOR: 200, DIRECTOR: 403, LEADER: 403, OTHER: 404}
 EDIT_POST = {ANON: 302, DIRECTOR: 403, LEADER: 403, OTHER: 404}
 EDIT_POST_ONLY = {ANON: 302, ADMIN: 405, EDITOR: 405, DIRECTOR: 403, LEADER: 403, OTHER: 404}
@@ -94,6 +95,11 @@ MATRIX: dict[str, Row] = {
     "password_reset_done": Row(none, PUBLIC),
     "password_reset_confirm": Row(lambda ctx: {"uidb64": "MQ", "token": "bad-token"}, PUBLIC),
     "password_reset_complete": Row(none, PUBLIC),
+    # Without a password step just taken, the code page sends everyone back to the login.
+    "login-verify": Row(none, dict.fromkeys(PERSONAS, 302)),
+    "account-security": Row(none, SIGNED_IN, post={ANON: 302}),
+    # Nobody is setting up a device: there is no QR code to show.
+    "account-security-qr": Row(none, SIGNED_IN | dict.fromkeys(PERSONAS[1:], 404)),
     "municipality-home": Row(tenant, READ_ALL, post=READ_ONLY_POST),
     "institutions:list": Row(tenant, READ_ALL, post=READ_ONLY_POST),
     "plans:detail": Row(tenant, READ_ALL, post=READ_ONLY_POST),

@@ -24,6 +24,7 @@ PAGES = [
     "/smiltene/reports/periods/new/",
     "/smiltene/plan/versions/",
     "/smiltene/plan/versions/record/",
+    "/account/security/",
 ]
 
 
