@@ -69,7 +69,7 @@ class _FormParser(HTMLParser):
 
 class Session:
     def __init__(self, port: int) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.port = port
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, body: dict | list | None = None):
@@ -86,9 +86,18 @@ class Session:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"https://127.0.0.1{path}"
             headers["Origin"] = "https://127.0.0.1"
-        self.conn.request(method, path, body=data, headers=headers)
-        response = self.conn.getresponse()
-        content = response.read()
+        # One connection per request, as nginx talks to gunicorn (HTTP/1.0 upstream, no
+        # upstream keepalive in deploy/nginx.conf). A kept-alive connection would stay with
+        # the gthread worker that accepted it, and 20 of them piled onto one or two workers
+        # left the others idle: the run measured the client's connection reuse, not the app.
+        headers["Connection"] = "close"
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+        finally:
+            conn.close()
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
@@ -130,9 +139,13 @@ def _timed(result: Result, kind: str, call):
     return status, location, page
 
 
-def _director(port, email, report_path, until, result):
+def _signed_in(port: int, email: str) -> Session:
     session = Session(port)
     session.login(email)
+    return session
+
+
+def _director(session, report_path, until, result):
     while time.monotonic() < until:
         _status, _, page = _timed(
             result, "director opens report", lambda: session.request("GET", report_path)
@@ -150,12 +163,19 @@ def _director(port, email, report_path, until, result):
         )
 
 
-def _board(port, email, paths, until, result):
-    session = Session(port)
-    session.login(email)
+def _board(session, paths, until, result):
     while time.monotonic() < until:
         for kind, path in paths:
             _timed(result, kind, lambda path=path: session.request("GET", path))
+
+
+def _together(threads: list[threading.Thread]) -> float:
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started
 
 
 def prepare(database_url: str, users: int) -> dict:
@@ -257,39 +277,52 @@ def run(database_url: str, seconds: int, directors: int = 15, readers: int = 5) 
                 break
             except OSError:
                 time.sleep(0.2)
+        # Everyone signs in first: Argon2 is meant to be slow, and is not what is measured.
+        signed = [
+            (_signed_in(port, email), path) for email, path in people["directors"][:directors]
+        ]
+        boards = [_signed_in(port, people["board"]) for _ in range(readers)]
         result = Result()
         until = time.monotonic() + seconds
         threads = [
-            threading.Thread(target=_director, args=(port, email, path, until, result))
-            for email, path in people["directors"][:directors]
+            threading.Thread(target=_director, args=(session, path, until, result))
+            for session, path in signed
         ]
         board_paths = [
             ("board reads the overview", "/ogre/reports/"),
             ("board reads the dashboard", "/ogre/dashboard/"),
         ]
         threads += [
-            threading.Thread(
-                target=_board, args=(port, people["board"], board_paths, until, result)
-            )
-            for _ in range(readers)
+            threading.Thread(target=_board, args=(session, board_paths, until, result))
+            for session in boards
         ]
-        started = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - started
+        elapsed = _together(threads)
+        users = len(threads)
+        # The ceiling of this machine, on the same server and the same number of users:
+        # the lightest signed-in page (a municipality's start page), and no Django at all.
+        ceilings = {}
+        for kind, path in (("signed-in start page", "/ogre/"), ("health check", "/health/")):
+            floor = Result()
+            floor_until = time.monotonic() + max(1, seconds // 4) if seconds else 0
+            ceiling_threads = [
+                threading.Thread(target=_board, args=(session, [(kind, path)], floor_until, floor))
+                for session in [s for s, _ in signed] + boards
+            ]
+            floor_elapsed = _together(ceiling_threads)
+            count = len(floor.times.get(kind, []))
+            ceilings[kind] = round(count / floor_elapsed, 1) if count else 0.0
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     total = sum(len(v) for v in result.times.values())
     return {
         "seconds": round(elapsed, 1),
-        "users": len(threads),
+        "users": users,
         "workers": int(workers),
         "requests": total,
         "rps": round(total / elapsed, 1),
         "errors": result.errors,
+        "ceilings": ceilings,
         "kinds": {
             kind: {
                 "count": len(times),
