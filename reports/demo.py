@@ -187,7 +187,9 @@ def load_demo_reports(municipality: Municipality, today: datetime.date) -> int:
             if institution_id in scope.group_ids or not scope.of(institution_id):
                 continue
             institution = institutions[institution_id]
-            key = f"{institution.name}|{period.pk}"
+            # Names and places in the plan, never row ids: a municipality's demo data must not
+            # depend on what other tenants the database holds (the benchmark compares them).
+            key = f"{institution.name}|{period.school_year}|{period.semester}"
             story = _story(key, is_current, institution_id in reporters, age)
             if not story:
                 continue
@@ -235,7 +237,7 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
                 number=task.number or "",
                 title=task.title,
                 status=_pick(
-                    f"{key}|t{task.pk}",
+                    f"{key}|t{task.order}",
                     [
                         TaskStatus.DONE,
                         TaskStatus.IN_PROGRESS,
@@ -245,7 +247,7 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
                         TaskStatus.POSTPONED,
                     ],
                 ),
-                comment=_pick(f"{key}|c{task.pk}", TASK_COMMENTS),
+                comment=_pick(f"{key}|c{task.order}", TASK_COMMENTS),
             )
         )
     TaskEntry.objects.bulk_create(task_entries)
@@ -253,7 +255,7 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
     for n, activity in enumerate(rows.activities):
         if not complete and n % 2:
             continue
-        count = _number(f"{key}|n{activity.pk}", 2, 12)
+        count = _number(f"{key}|n{activity.order}", 2, 12)
         activity_entries.append(
             ActivityEntry(
                 report=report,
@@ -261,25 +263,26 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
                 number=activity.number or "",
                 title=activity.title,
                 planned_result=activity.planned_result or "",
-                done=_pick(f"{key}|d{activity.pk}", DONE_TEXTS).format(n=count),
-                result=_pick(f"{key}|r{activity.pk}", RESULT_TEXTS),
-                participants=_number(f"{key}|p{activity.pk}", 8, 180),
+                done=_pick(f"{key}|d{activity.order}", DONE_TEXTS).format(n=count),
+                result=_pick(f"{key}|r{activity.order}", RESULT_TEXTS),
+                participants=_number(f"{key}|p{activity.order}", 8, 180),
             )
         )
     ActivityEntry.objects.bulk_create(activity_entries)
     spending = []
     for entry in activity_entries:
         sources = rows.sources_by_activity[entry.activity_id]
-        if _number(f"{key}|s{entry.activity_id}", 0, 2) == 0:
+        place = entry.activity.order
+        if _number(f"{key}|s{place}", 0, 2) == 0:
             continue
-        amount = Decimal(_number(f"{key}|e{entry.activity_id}", 2, 60) * 25)
+        amount = Decimal(_number(f"{key}|e{place}", 2, 60) * 25)
         spending.append(
             SpendingEntry(report=report, activity_entry=entry, source=sources[0], amount_eur=amount)
         )
     SpendingEntry.objects.bulk_create(spending)
     indicator_entries = []
     for indicator in rows.indicators:
-        whole = _number(f"{key}|w{indicator.pk}", 120, 900)
+        whole = _number(f"{key}|w{indicator.order}", 120, 900)
         entry = IndicatorEntry(
             report=report,
             indicator=indicator,
@@ -289,13 +292,15 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
         )
         if indicator.kind == Indicator.Kind.PERCENT:
             # Near the plan's own figures: a dropout share stays small, a survey share high.
-            share = _plausible_share(indicator) * _number(f"{key}|q{indicator.pk}", 80, 120) / 100
+            share = (
+                _plausible_share(indicator) * _number(f"{key}|q{indicator.order}", 80, 120) / 100
+            )
             entry.denominator = whole
             entry.numerator = min(whole, round(whole * share / 100))
         elif indicator.kind == Indicator.Kind.FTE:
-            entry.value = Decimal(_number(f"{key}|f{indicator.pk}", 5, 30)) / 10
+            entry.value = Decimal(_number(f"{key}|f{indicator.order}", 5, 30)) / 10
         else:
-            entry.value = _number(f"{key}|v{indicator.pk}", 0, 25)
+            entry.value = _number(f"{key}|v{indicator.order}", 0, 25)
         indicator_entries.append(entry)
     IndicatorEntry.objects.bulk_create(indicator_entries)
 
