@@ -35,6 +35,9 @@ from .forms_auth import LoginForm
 from .models import SecurityEvent
 
 PENDING = "pmp_otp_pending"
+# The device being set up, known only to the session that pressed "turn on": another session
+# of the same account (an old one, or a stolen one) never sees its secret.
+SETUP = "pmp_otp_setup"
 # Wrong codes one password check may try before the password is asked again.
 MAX_TRIES = 5
 
@@ -65,8 +68,14 @@ class TokenForm(forms.Form):
         return token
 
 
+@transaction.atomic
 def check(device: TOTPDevice, form: TokenForm) -> bool:
-    """The code is right and allowed now; otherwise the form says why, in Latvian."""
+    """The code is right and allowed now; otherwise the form says why, in Latvian.
+
+    The device row is locked while the code is checked, so two requests racing with the
+    same code cannot both pass (django-otp refuses a code at or before the last one used).
+    """
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
     allowed, _why = device.verify_is_allowed()
     if not allowed:
         form.add_error(
@@ -135,6 +144,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if check(device, form):
             target = pending["next"]
+            request.session.pop(PENDING, None)
             auth.login(request, user, backend=pending["backend"])
             django_otp.login(request, device)
             if not url_has_allowed_host_and_scheme(
@@ -154,6 +164,13 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/login_verify.html", {"form": form})
 
 
+def _device_in_setup(request: HttpRequest) -> TOTPDevice | None:
+    pk = request.session.get(SETUP)
+    if pk is None:
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first()
+
+
 def _secret(device: TOTPDevice) -> str:
     """The key as authenticator apps take it by hand: base32 in groups of four."""
     text = base64.b32encode(device.bin_key).decode().rstrip("=")
@@ -167,14 +184,15 @@ def security(request: HttpRequest) -> HttpResponse:
     """Turn the second factor on (scan, then prove with a code) or off (with a code)."""
     user = request.user
     device = confirmed_device(user)
-    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    pending = _device_in_setup(request)
     action = request.POST.get("action")
     form = TokenForm(request.POST if action in {"confirm", "disable"} else None)
     if request.method == "POST":
         if action == "start" and device is None:
             with transaction.atomic():
                 TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-                TOTPDevice.objects.create(user=user, name=user.email, confirmed=False)
+                created = TOTPDevice.objects.create(user=user, name=user.email, confirmed=False)
+            request.session[SETUP] = created.pk
             return redirect("account-security")
         ready = form.is_valid() if action in {"confirm", "disable"} else False
         if action == "confirm" and device is None and pending and ready and check(pending, form):
@@ -217,11 +235,11 @@ def security(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def security_qr(request: HttpRequest) -> HttpResponse:
-    """The QR code of the device being set up, for this user only; never cached."""
+    """The QR code of the device this session is setting up; never cached."""
     import qrcode
     import qrcode.image.svg
 
-    pending = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("-pk").first()
+    pending = _device_in_setup(request)
     if pending is None:
         raise Http404
     out = io.BytesIO()

@@ -13,6 +13,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from institutions.models import SecurityEvent
+from institutions.two_factor import PENDING
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +235,42 @@ def test_the_users_page_shows_who_has_a_second_factor(
     assert people[board_admin.email] is True
     assert people[board_editor.email] is False
     assert page.content.decode().count('bi-shield-lock" aria-hidden="true"></i> divpakāpju') == 1
+
+
+def test_a_setup_is_seen_only_by_the_session_that_started_it(login, board_admin, clock):
+    starter, other = login(board_admin), login(board_admin)
+    starter.post(reverse("account-security"), {"action": "start"})
+    device = TOTPDevice.objects.get(user=board_admin)
+    secret_page = starter.get(reverse("account-security")).content.decode()
+    assert "otp-secret" in secret_page
+    page = other.get(reverse("account-security")).content.decode()
+    assert "otp-secret" not in page
+    assert other.get(reverse("account-security-qr")).status_code == 404
+    other.post(reverse("account-security"), {"action": "confirm", "token": code(device, clock)})
+    device.refresh_from_db()
+    assert not device.confirmed
+
+
+def test_the_admin_asks_for_the_code_too(board_admin, device, clock):
+    board_admin.is_staff = board_admin.is_superuser = True
+    board_admin.save()
+    password_only = Client()
+    password_only.force_login(board_admin)
+    response = password_only.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("login"))
+    assert "_auth_user_id" not in password_only.session
+
+    client = Client()
+    password_step(client, board_admin, next_url=reverse("admin:index"))
+    response = client.post(reverse("login-verify"), {"token": code(device, clock)})
+    assert response["Location"] == reverse("admin:index")
+    assert PENDING not in client.session
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_superuser_without_a_second_factor_uses_the_admin_as_before(login, board_admin):
+    board_admin.is_staff = board_admin.is_superuser = True
+    board_admin.save()
+    client = login(board_admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:login"))["Location"] == reverse("admin:index")
