@@ -195,10 +195,29 @@ def _freeze(
     from .versions import snapshot
 
     plan = _locked_plan(plan)
-    last = PlanVersion.objects.filter(municipality_id=plan.municipality_id).aggregate(
-        m=Max("number")
-    )["m"]
-    version.number = (last or 0) + 1
+    # Under the plan's lock: the newest approved version cannot change until we commit.
+    latest = latest_approved(plan)
+    if version.is_draft and version.pk and version.base_id != (latest.pk if latest else None):
+        raise ValidationError(
+            _(
+                "Kopš šīs aktualizācijas sagatavošanas ir ierakstīta jaunāka plāna versija, "
+                "tāpēc tās izmaiņu saraksts vairs nav pareizs. Dzēsiet to un sagatavojiet "
+                "no jauna."
+            )
+        )
+    if not version.pk:
+        if PlanVersion.objects.filter(
+            municipality_id=plan.municipality_id, status=PlanVersion.Status.DRAFT
+        ).exists():
+            raise ValidationError(
+                _(
+                    "Tiek gatavota aktualizācija: ierakstiet domes lēmumu tajā vai vispirms "
+                    "dzēsiet to."
+                )
+            )
+        version.base = latest
+    last = latest.number if latest else 0
+    version.number = last + 1
     version.status = PlanVersion.Status.APPROVED
     version.decision_number = decision_number
     version.decision_date = decision_date
@@ -230,12 +249,7 @@ def version_record(
     effective_from,
 ) -> PlanVersion:
     """The working copy as the council approved it, frozen as the next version."""
-    version = PlanVersion(
-        municipality_id=plan.municipality_id,
-        title=title,
-        created_by=actor,
-        base=latest_approved(plan),
-    )
+    version = PlanVersion(municipality_id=plan.municipality_id, title=title, created_by=actor)
     return _freeze(
         actor=actor,
         plan=plan,

@@ -142,11 +142,12 @@ def update_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _comparison(plan: Plan, version: PlanVersion) -> Comparison | None:
-    """What the version changes: from its base to its snapshot, or to the working copy."""
+def _comparison(request: HttpRequest, version: PlanVersion) -> Comparison | None:
+    """What the version changes: from its base to its snapshot, or (an update being
+    prepared) to the working copy. An approved version needs nothing but its snapshots."""
     if version.base is None:
         return None
-    after = snapshot(plan) if version.is_draft else version.snapshot
+    after = snapshot(_plan(request)) if version.is_draft else version.snapshot
     return compare(version.base.snapshot, after).explain(version.explanations)
 
 
@@ -159,7 +160,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plans/version_detail.html",
         {
             "version": version,
-            "comparison": _comparison(_plan(request), version),
+            "comparison": _comparison(request, version),
             "can_edit": PLAN_EDIT in request.capabilities,
         },
     )
@@ -172,7 +173,7 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not version.is_draft:
         messages.error(request, _("Apstiprināta versija ir iesaldēta un vairs nemainās."))
         return redirect(_detail_url(request, version))
-    comparison = _comparison(_plan(request), version)
+    comparison = _comparison(request, version)
     changes = comparison.changes if comparison else []
     form = forms.UpdateForm(request.POST or None, update=version, changes=changes)
     if request.method == "POST" and form.is_valid():
@@ -268,14 +269,14 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from pmp_portal.pdf import render_pdf
 
     version = _version(request, pk)
-    plan = _plan(request)
     pdf = render_pdf(
         "plans/version_pdf.html",
         {
             "version": version,
-            "plan": plan,
+            # The plan as the version froze it, or the working copy for an update.
+            "plan": (version.snapshot or snapshot(_plan(request)))["plan"][0],
             "municipality": request.municipality,
-            "comparison": _comparison(plan, version),
+            "comparison": _comparison(request, version),
             "generated": timezone.now(),
         },
     )

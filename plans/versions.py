@@ -6,9 +6,10 @@ place in the plan and the fields a reader compares, as display text. Labels are 
 they come from ``SECTIONS`` when the comparison is shown, in the reader's language.
 
 Rows of two snapshots are matched by id, so an edited row is "changed" however much of it was
-retyped. Rows left over on both sides are then matched by their number where the number is
-unique on both sides: a plan imported again from its file gets new ids but keeps its numbers,
-and the comparison still says what changed rather than "everything was removed and added".
+retyped. Rows left over on both sides are then matched by a natural key (a goal's level and
+number, a task's number, …) where that key is unique on each side: a plan imported again
+from its file gets new ids but keeps its numbers, and the comparison still says what
+changed rather than "everything was removed and added".
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ class Section:
     label: str | Promise
     fields: tuple[Field, ...]
     rows: Callable[[Plan], Iterable[dict[str, Any]]]
+    # What names a row when its id changed (a plan imported again): unique on both sides.
+    natural: tuple[str, ...] = ("number",)
+    single: bool = False
 
     def field_label(self, name: str) -> str:
         for f in self.fields:
@@ -222,6 +226,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("period", _lazy("periods")),
         ),
         _plan_rows,
+        single=True,
     ),
     Section(
         "goal",
@@ -233,6 +238,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("expected_results", _verbose(Goal, "expected_results")),
         ),
         _goal_rows,
+        natural=("level", "number"),
     ),
     Section(
         "indicator",
@@ -249,6 +255,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("reported_by_schools", _verbose(Indicator, "reported_by_schools")),
         ),
         _indicator_rows,
+        natural=("level", "number"),
     ),
     Section(
         "activity",
@@ -296,6 +303,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("responsible_text", _verbose(ResourceRow, "responsible_text")),
         ),
         _resource_rows,
+        natural=("activity_number", "activity_title"),
     ),
 )
 SECTION_BY_NAME = {s.name: s for s in SECTIONS}
@@ -421,8 +429,12 @@ def _title(row: dict[str, Any]) -> str:
     return "—"
 
 
-def _match(old: list[dict], new: list[dict]) -> dict[int, int]:
-    """Index in ``new`` → index in ``old`` of the same row: by id, then by a unique number."""
+def _match(section: Section, old: list[dict], new: list[dict]) -> dict[int, int]:
+    """Index in ``new`` → index in ``old`` of the same row: by id, then by the section's
+    natural key (e.g. a goal's level and number) where that key is unique on both sides."""
+    if section.single:
+        # The plan's header is one row whatever its id (a re-import gives the plan a new one).
+        return {0: 0} if old and new else {}
     old_by_id = {row["id"]: i for i, row in enumerate(old)}
     pairs: dict[int, int] = {}
     for j, row in enumerate(new):
@@ -431,23 +443,25 @@ def _match(old: list[dict], new: list[dict]) -> dict[int, int]:
             pairs[j] = i
     taken = set(pairs.values())
 
-    def unique_numbers(rows: list[dict], skip: set[int]) -> dict[str, int]:
-        seen: dict[str, int] = {}
-        twice: set[str] = set()
+    def unique_keys(rows: list[dict]) -> dict[tuple, int]:
+        # Uniqueness over the whole side: a key two rows share names neither of them.
+        seen: dict[tuple, int] = {}
+        twice: set[tuple] = set()
         for i, row in enumerate(rows):
-            number = row.get("number")
-            if i in skip or not number:
+            key = tuple(row.get(name) for name in section.natural)
+            if not all(key):
                 continue
-            if number in seen:
-                twice.add(number)
-            seen[number] = i
-        return {n: i for n, i in seen.items() if n not in twice}
+            if key in seen:
+                twice.add(key)
+            seen[key] = i
+        return {k: i for k, i in seen.items() if k not in twice}
 
-    old_numbers = unique_numbers(old, taken)
-    new_numbers = unique_numbers(new, set(pairs))
-    for number, j in new_numbers.items():
-        if number in old_numbers:
-            pairs[j] = old_numbers[number]
+    old_keys = unique_keys(old)
+    for key, j in unique_keys(new).items():
+        i = old_keys.get(key)
+        if j not in pairs and i is not None and i not in taken:
+            pairs[j] = i
+            taken.add(i)
     return pairs
 
 
@@ -468,7 +482,7 @@ def _fields_of(section: Section, row: dict) -> list[FieldChange]:
 
 
 def _diff_rows(section: Section, old: list[dict], new: list[dict]) -> SectionDiff:
-    pairs = _match(old, new)
+    pairs = _match(section, old, new)
     matched_old = set(pairs.values())
     changes: list[Change] = []
     unchanged = 0
