@@ -97,8 +97,17 @@ def annual_data(report: AnnualReport) -> dict:
         for a in activities
     }
     approved = Report.objects.filter(period__in=periods, status=Report.Status.APPROVED)
+    # A plan imported again has new rows: an entry that lost its row finds the activity that
+    # now carries its number, where exactly one does.
+    numbers: dict[str, list[int]] = defaultdict(list)
+    for a in activities:
+        if a.number:
+            numbers[a.number].append(a.pk)
+    by_number = {n: pks[0] for n, pks in numbers.items() if len(pks) == 1}
 
     def result_of(activity_id, number, title, planned_result=""):
+        if activity_id is None and number in by_number:
+            activity_id = by_number[number]
         if activity_id is not None:
             return results.get(activity_id)
         # A deleted activity's results stay in the reports, named by their snapshot.

@@ -74,3 +74,34 @@ def test_deleting_an_activity_keeps_its_past_results_readable(
         "comparison"
     ]
     assert ("removed", f"activity:{activity.pk}") in {(c.kind, c.key) for c in comparison.changes}
+
+
+def test_results_follow_their_activity_into_a_plan_imported_again(
+    login, board_editor, director_a1, municipality_a, plan_a, period_a, school_a1
+):
+    from plans.importer import plan_import
+    from tests.conftest import tiny_plan_data
+
+    login(director_a1).post(
+        report_url(period_a, school_a1), filled(plan_a, version=0, action="submit")
+    )
+    report = school_a1.reports.get()
+    client = login(board_editor)
+    client.post(reverse("reports:approve", kwargs={"municipality": municipality_a.slug,
+                                                   "pk": report.pk}),
+                {"version": report.version})  # fmt: skip
+    plan_import(municipality=municipality_a, data=tiny_plan_data(), replace=True)
+    assert ActivityEntry.objects.get(report=report).activity is None
+    client.post(reverse("reports:annual-create", kwargs={"municipality": municipality_a.slug}),
+                {"year": 2024})  # fmt: skip
+    annual = client.get(
+        reverse(
+            "reports:annual-detail",
+            kwargs={"municipality": municipality_a.slug, "pk": AnnualReport.objects.get().pk},
+        )
+    )
+    groups = dict(annual.context["results_by_level"])
+    assert "Aktivitātes, kas izņemtas no plāna" not in groups
+    [result] = [r for items in groups.values() for r in items]
+    assert result.activity.pk is not None and result.activity.number == "1.1"
+    assert result.participants == 64
