@@ -337,6 +337,15 @@ class ResourceRow(PlanPart):
         return f"{self.activity_number or '—'} {self.activity_title or ''}".strip()
 
 
+class PlanVersionQuerySet(TenantQuerySet):
+    def approved(self) -> PlanVersionQuerySet:
+        """Newest first."""
+        return self.filter(status=PlanVersion.Status.APPROVED).order_by("-number")
+
+    def drafts(self) -> PlanVersionQuerySet:
+        return self.filter(status=PlanVersion.Status.DRAFT)
+
+
 class PlanVersion(models.Model):
     """An approved version of the plan, frozen, or the annual update being prepared.
 
@@ -406,7 +415,7 @@ class PlanVersion(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["snapshot"])
-    objects = TenantQuerySet.as_manager()
+    objects = PlanVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plāna versija")

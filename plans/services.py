@@ -167,13 +167,7 @@ def plan_header_save(*, actor: AbstractBaseUser, form, loaded_version: int | Non
 
 
 def latest_approved(plan: Plan) -> PlanVersion | None:
-    return (
-        PlanVersion.objects.filter(
-            municipality_id=plan.municipality_id, status=PlanVersion.Status.APPROVED
-        )
-        .order_by("-number")
-        .first()
-    )
+    return PlanVersion.objects.filter(municipality_id=plan.municipality_id).approved().first()
 
 
 def _locked_plan(plan: Plan) -> Plan:
@@ -206,9 +200,7 @@ def _freeze(
             )
         )
     if not version.pk:
-        if PlanVersion.objects.filter(
-            municipality_id=plan.municipality_id, status=PlanVersion.Status.DRAFT
-        ).exists():
+        if PlanVersion.objects.filter(municipality_id=plan.municipality_id).drafts().exists():
             raise ValidationError(
                 _(
                     "Tiek gatavota aktualizācija: ierakstiet domes lēmumu tajā vai vispirms "
@@ -264,10 +256,7 @@ def version_record(
 def update_start(*, actor: AbstractBaseUser, plan: Plan, school_year: int) -> PlanVersion:
     """The annual update for a school year, compared with the last approved version."""
     plan = _locked_plan(plan)
-    drafts = PlanVersion.objects.filter(
-        municipality_id=plan.municipality_id, status=PlanVersion.Status.DRAFT
-    )
-    if drafts.exists():
+    if PlanVersion.objects.filter(municipality_id=plan.municipality_id).drafts().exists():
         raise ValidationError(
             _("Aktualizācija jau tiek sagatavota; vispirms pabeidziet vai dzēsiet to.")
         )

@@ -49,14 +49,12 @@ def _coming_school_year() -> int:
     return today.year if today.month < 9 else today.year + 1
 
 
-def _approved(plan: Plan):
-    return (
-        PlanVersion.objects.filter(
-            municipality_id=plan.municipality_id, status=PlanVersion.Status.APPROVED
-        )
+def _approved(request: HttpRequest) -> list[PlanVersion]:
+    return list(
+        PlanVersion.objects.for_municipality(request.municipality)
+        .approved()
         .defer("snapshot")
         .select_related("approved_by")
-        .order_by("-number")
     )
 
 
@@ -64,11 +62,10 @@ def _approved(plan: Plan):
 @require_GET
 def version_list(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
-    approved = list(_approved(plan))
+    approved = _approved(request)
     draft = (
-        PlanVersion.objects.filter(
-            municipality_id=plan.municipality_id, status=PlanVersion.Status.DRAFT
-        )
+        PlanVersion.objects.for_municipality(request.municipality)
+        .drafts()
         .select_related("base")
         .first()
     )
@@ -142,12 +139,16 @@ def update_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _comparison(request: HttpRequest, version: PlanVersion) -> Comparison | None:
-    """What the version changes: from its base to its snapshot, or (an update being
-    prepared) to the working copy. An approved version needs nothing but its snapshots."""
+def _after(request: HttpRequest, version: PlanVersion) -> dict:
+    """The plan the version stands for: its frozen snapshot, or for an update being prepared
+    the working copy. An approved version needs nothing but its snapshots."""
+    return snapshot(_plan(request)) if version.is_draft else version.snapshot
+
+
+def _comparison(version: PlanVersion, after: dict) -> Comparison | None:
+    """What the version changes, from its base."""
     if version.base is None:
         return None
-    after = snapshot(_plan(request)) if version.is_draft else version.snapshot
     return compare(version.base.snapshot, after).explain(version.explanations)
 
 
@@ -160,7 +161,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plans/version_detail.html",
         {
             "version": version,
-            "comparison": _comparison(request, version),
+            "comparison": _comparison(version, _after(request, version)),
             "can_edit": PLAN_EDIT in request.capabilities,
         },
     )
@@ -173,7 +174,7 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not version.is_draft:
         messages.error(request, _("Apstiprināta versija ir iesaldēta un vairs nemainās."))
         return redirect(_detail_url(request, version))
-    comparison = _comparison(request, version)
+    comparison = _comparison(version, _after(request, version))
     changes = comparison.changes if comparison else []
     form = forms.UpdateForm(request.POST or None, update=version, changes=changes)
     if request.method == "POST" and form.is_valid():
@@ -269,14 +270,14 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from pmp_portal.pdf import render_pdf
 
     version = _version(request, pk)
+    after = _after(request, version)
     pdf = render_pdf(
         "plans/version_pdf.html",
         {
             "version": version,
-            # The plan as the version froze it, or the working copy for an update.
-            "plan": (version.snapshot or snapshot(_plan(request)))["plan"][0],
+            "plan": after["plan"][0],
             "municipality": request.municipality,
-            "comparison": _comparison(request, version),
+            "comparison": _comparison(version, after),
             "generated": timezone.now(),
         },
     )
@@ -285,7 +286,7 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return attachment(pdf, "application/pdf", f"{name}.pdf")
 
 
-def _side(plan: Plan, value: str | None, approved: list[PlanVersion]):
+def _side(value: str | None, approved: list[PlanVersion]):
     """(label, snapshot) for ``working`` or an approved version's id; None if unknown."""
     if value == WORKING:
         return _("Darba kopija"), None
@@ -300,11 +301,11 @@ def _side(plan: Plan, value: str | None, approved: list[PlanVersion]):
 @require_GET
 def version_compare(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
-    approved = list(_approved(plan))
+    approved = _approved(request)
     # By default: the latest approved version against the working copy.
     a_param = request.GET.get("a") or (str(approved[0].pk) if approved else None)
     b_param = request.GET.get("b") or WORKING
-    a, b = _side(plan, a_param, approved), _side(plan, b_param, approved)
+    a, b = _side(a_param, approved), _side(b_param, approved)
     comparison = None
     problem = None
     if not approved:
@@ -317,11 +318,9 @@ def version_compare(request: HttpRequest) -> HttpResponse:
                 pk__in=[s[1].pk for s in (a, b) if s[1] is not None]
             ).values_list("pk", "snapshot")
         )
-
-        def data(side):
-            return snapshot(plan) if side[1] is None else snapshots[side[1].pk]
-
-        comparison = compare(data(a), data(b))
+        if a[1] is None or b[1] is None:
+            snapshots[None] = snapshot(plan)  # the working copy, taken once
+        comparison = compare(*(snapshots[side[1].pk if side[1] else None] for side in (a, b)))
     return render(
         request,
         "plans/compare.html",
