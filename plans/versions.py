@@ -92,8 +92,6 @@ class Section:
         for f in self.fields:
             if f.name == name and f.choices:
                 return str(f.choices.get(value, value))
-        if value in {"yes", "no"} and name == "reported_by_schools":
-            return _("jā") if value == "yes" else _("nē")
         return value
 
 
@@ -102,6 +100,7 @@ def _verbose(model, name: str) -> Promise:
 
 
 LEVELS = dict(Level.choices)
+YES_NO = {"yes": _lazy("jā"), "no": _lazy("nē")}
 
 
 def _plan_rows(plan: Plan) -> list[dict[str, Any]]:
@@ -252,7 +251,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("baselines", _lazy("bāzes vērtības")),
             Field("data_source", _verbose(Indicator, "data_source")),
             Field("disaggregation", _verbose(Indicator, "disaggregation")),
-            Field("reported_by_schools", _verbose(Indicator, "reported_by_schools")),
+            Field("reported_by_schools", _verbose(Indicator, "reported_by_schools"), YES_NO),
         ),
         _indicator_rows,
         natural=("level", "number"),
@@ -306,7 +305,6 @@ SECTIONS: tuple[Section, ...] = (
         natural=("activity_number", "activity_title"),
     ),
 )
-SECTION_BY_NAME = {s.name: s for s in SECTIONS}
 # Fields that name a row in a list; the rest are what the row says.
 TITLE_FIELDS = ("title", "name", "activity_title")
 
@@ -471,14 +469,29 @@ def _field_names(section: Section, a: dict, b: dict) -> list[str]:
     return names + targets
 
 
-def _fields_of(section: Section, row: dict) -> list[FieldChange]:
+def _whole(section: Section, row: dict, *, removed: bool) -> list[FieldChange]:
     """An added or removed row, shown whole: every field that says something."""
     out = []
     for name in _field_names(section, row, {}):
         value = section.display(name, row.get(name))
         if value and name not in TITLE_FIELDS and name != "number":
-            out.append(FieldChange(section.field_label(name), "", value))
+            label = section.field_label(name)
+            out.append(FieldChange(label, value, "") if removed else FieldChange(label, "", value))
     return out
+
+
+def _change(
+    section: Section, kind: str, row: dict, fields: list[FieldChange], before: dict | None = None
+) -> Change:
+    """A change keyed by its row; a changed row that lost its number keeps the old one."""
+    return Change(
+        section.name,
+        kind,
+        f"{section.name}:{row['id']}",
+        row.get("number") or (before or {}).get("number") or "",
+        _title(row),
+        fields,
+    )
 
 
 def _diff_rows(section: Section, old: list[dict], new: list[dict]) -> SectionDiff:
@@ -491,30 +504,12 @@ def _diff_rows(section: Section, old: list[dict], new: list[dict]) -> SectionDif
     def removed_before(limit: int) -> None:
         while pending_removed and pending_removed[0] < limit:
             row = old[pending_removed.pop(0)]
-            changes.append(
-                Change(
-                    section.name,
-                    "removed",
-                    f"{section.name}:{row['id']}",
-                    row.get("number") or "",
-                    _title(row),
-                    [FieldChange(f.label, f.new, "") for f in _fields_of(section, row)],
-                )
-            )
+            changes.append(_change(section, "removed", row, _whole(section, row, removed=True)))
 
     for j, row in enumerate(new):
         i = pairs.get(j)
         if i is None:
-            changes.append(
-                Change(
-                    section.name,
-                    "added",
-                    f"{section.name}:{row['id']}",
-                    row.get("number") or "",
-                    _title(row),
-                    _fields_of(section, row),
-                )
-            )
+            changes.append(_change(section, "added", row, _whole(section, row, removed=False)))
             continue
         removed_before(i)
         before = old[i]
@@ -528,16 +523,7 @@ def _diff_rows(section: Section, old: list[dict], new: list[dict]) -> SectionDif
             if before.get(name) != row.get(name)
         ]
         if fields:
-            changes.append(
-                Change(
-                    section.name,
-                    "changed",
-                    f"{section.name}:{row['id']}",
-                    row.get("number") or before.get("number") or "",
-                    _title(row),
-                    fields,
-                )
-            )
+            changes.append(_change(section, "changed", row, fields, before))
         else:
             unchanged += 1
     removed_before(len(old))
