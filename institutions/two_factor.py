@@ -235,7 +235,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def security_qr(request: HttpRequest) -> HttpResponse:
-    """The QR code of the device this session is setting up; never cached."""
+    """The QR code of the device this session is setting up (never cached: ``never_cache``)."""
     import qrcode
     import qrcode.image.svg
 
@@ -244,6 +244,4 @@ def security_qr(request: HttpRequest) -> HttpResponse:
         raise Http404
     out = io.BytesIO()
     qrcode.make(pending.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(out)
-    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
-    response["Cache-Control"] = "no-store"
-    return response
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")

@@ -16,10 +16,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from institutions.two_factor import confirmed_device
+
 
 def _code_missing(request: HttpRequest) -> bool:
-    from institutions.two_factor import confirmed_device
-
     user = request.user
     return user.is_authenticated and not user.is_verified() and confirmed_device(user) is not None
 
