@@ -26,6 +26,7 @@ demo: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Baseline, Indicator, Plan
-from pmp_portal.validators import validate_no_personal_code
+from pmp_portal.core.validators import validate_no_personal_code
 
 from .status import year_of
 

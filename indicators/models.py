@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from institutions.models import Municipality, TenantQuerySet
 from plans.models import Baseline, Indicator
-from pmp_portal.validators import validate_no_personal_code
+from pmp_portal.core.validators import validate_no_personal_code
 
 
 class IndicatorValue(models.Model):

@@ -14,9 +14,9 @@ from institutions.models import Institution
 from institutions.permissions import PLAN_EDIT, REPORT_READ, tenant_view
 from plans.models import Goal, Indicator, Level, Plan
 from plans.selectors import PlanFilters
-from pmp_portal.concurrency import STALE_MESSAGE, ConflictError, claim_version
-from pmp_portal.http import int_param
-from pmp_portal.text import latvian_sorted
+from pmp_portal.core.concurrency import STALE_MESSAGE, ConflictError, claim_version
+from pmp_portal.core.http import int_param
+from pmp_portal.core.text import latvian_sorted
 from reports.selectors import overview
 
 from . import selectors

@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from pmp_portal.text import latvian_sorted
-from pmp_portal.validators import validate_no_personal_code
+from pmp_portal.core.text import latvian_sorted
+from pmp_portal.core.validators import validate_no_personal_code
 
 from .models import Institution, InstitutionKind, Municipality, Role
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from pmp_portal.text import latvian_key, latvian_sorted
+from pmp_portal.core.text import latvian_key, latvian_sorted
 
 from .models import Institution, InstitutionKind, Membership, Municipality
 

@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from pmp_portal.concurrency import claim_version
+from pmp_portal.core.concurrency import claim_version
 
 from .models import Institution, Membership, Municipality, Role
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pmp_portal.concurrency import ConflictError
+from pmp_portal.core.concurrency import ConflictError
 
 from . import selectors, services
 from .forms import InstitutionForm, InviteForm

@@ -140,6 +140,7 @@ def load_demo_versions(municipality: Municipality, today: datetime.date, actor) 
             human_resources="Mentori — pedagogi un jaunatnes darbinieki (4 slodzes daļas)",
             financial_resources="Mentoru darba samaksa un apmācības",
             funding_sources=["Pašvaldības budžets"],
+            funding_codes=["municipal"],
             amount_eur=Decimal(3000),
             amount_text="3000",
             responsible_text=activity.responsible_text,

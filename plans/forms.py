@@ -8,8 +8,8 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
-from pmp_portal.text import latvian_sorted
-from pmp_portal.validators import validate_no_personal_code
+from pmp_portal.core.text import latvian_sorted
+from pmp_portal.core.validators import validate_no_personal_code
 
 from .models import Activity, Baseline, Goal, Indicator, Level, Plan, ResourceRow, Target, Task
 from .parsing import parse_plan_date

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from institutions.models import Institution, InstitutionKind, Municipality
-from pmp_portal.validators import contains_personal_code
+from pmp_portal.core.validators import contains_personal_code
 
 from .models import (
     Activity,
@@ -31,7 +31,13 @@ from .models import (
     Target,
     Task,
 )
-from .parsing import InstitutionIndex, parse_number, parse_plan_date, split_names
+from .parsing import (
+    InstitutionIndex,
+    funding_codes,
+    parse_number,
+    parse_plan_date,
+    split_names,
+)
 
 ABSENT = "_absent"  # known keys a row did not have, so export leaves them out again
 
@@ -604,6 +610,15 @@ def plan_import(
 
     for order, row in enumerate(data.get("resources") or []):
         activity_number = row.get("activity_number")
+        codes, unknown = funding_codes(row.get("funding_sources"))
+        for text in unknown:
+            writer.warnings.append(
+                Problem(
+                    f"$.resources[{order}].funding_sources",
+                    f"finanšu avots “{text}” nav atpazīts; uzskaitīts kā “Citi avoti”",
+                    f"funding source “{text}” not recognised; counted as “other sources”",
+                )
+            )
         writer.part(
             ResourceRow,
             order,
@@ -617,6 +632,7 @@ def plan_import(
             financial_resources=row.get("financial_resources"),
             time_resources=row.get("time_resources"),
             funding_sources=row.get("funding_sources"),
+            funding_codes=codes,
             amount_text=row.get("amount_eur"),
             amount_eur=parse_number(row.get("amount_eur")),
             responsible_text=row.get("responsible"),

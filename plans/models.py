@@ -21,6 +21,22 @@ class Level(models.TextChoices):
     INDICATED = "indicated", _("Pielāgotā (indicētā) prevencija")
 
 
+class FundingSource(models.TextChoices):
+    """Where the money comes from, as reports and the dashboard count it.
+
+    Plans write their sources in their own words ("SAM 4.2.2.3. projekts", "pašvaldības
+    budžets"); the import maps each wording to one of these once (``plans.parsing``) and keeps
+    the wording beside it.
+    """
+
+    MUNICIPAL = "municipal", _("Pašvaldības budžets")
+    STATE = "state", _("Valsts budžets")
+    EU = "eu", _("ES fondi")
+    NATIONAL_PROGRAMME = "national_programme", _("Nacionāla mēroga atbalsta programmas")
+    NGO = "ngo", _("NVO")
+    OTHER = "other", _("Citi avoti")
+
+
 class Plan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Projekts")
@@ -321,6 +337,8 @@ class ResourceRow(PlanPart):
     financial_resources = models.TextField(_("finanšu resursi"), blank=True, null=True)
     time_resources = models.TextField(_("laika resursi"), blank=True, null=True)
     funding_sources = models.JSONField(_("finanšu avoti"), default=list, null=True, blank=True)
+    # ``funding_sources`` as ``FundingSource`` codes, in the enum's order, each once.
+    funding_codes = models.JSONField(_("finanšu avotu veidi"), default=list, blank=True)
     amount_text = models.JSONField(_("summa (kā plānā)"), null=True, blank=True)
     amount_eur = models.DecimalField(
         _("summa, EUR"), max_digits=14, decimal_places=2, null=True, blank=True

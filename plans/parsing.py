@@ -144,3 +144,41 @@ class InstitutionIndex:
             if candidates:
                 return None
         return None
+
+
+def funding_source_of(text: str) -> str | None:
+    """The ``FundingSource`` code a plan's wording of a funding source means, or None.
+
+    "Pašvaldības budžets" → municipal; "ESF+ projekts", "Eiropas Sociālā fonda …" → eu;
+    "valsts budžeta mērķdotācija" → state; "nacionālā programma" → national_programme;
+    "biedrība", "NVO" → ngo. A wording none of these fit is the caller's to warn about.
+    """
+    lowered = " ".join(text.lower().split())
+    if "pašvaldīb" in lowered or "novada budžet" in lowered:
+        return "municipal"
+    if "nacionāl" in lowered:
+        return "national_programme"
+    if "valsts" in lowered or "ministrij" in lowered:
+        return "state"
+    if "eiropas" in lowered or re.search(r"\b(es|esf\+?|eraf|sam)\b", lowered):
+        return "eu"
+    if "nvo" in lowered or "nevalstisk" in lowered or "biedrīb" in lowered:
+        return "ngo"
+    if lowered.startswith("cit"):
+        return "other"
+    return None
+
+
+def funding_codes(sources: list[str] | None) -> tuple[list[str], list[str]]:
+    """The codes of a row's funding sources in the enum's order, and the wordings not
+    recognised (counted under "other", for the caller to warn about)."""
+    order = ["municipal", "state", "eu", "national_programme", "ngo", "other"]
+    codes: set[str] = set()
+    unknown: list[str] = []
+    for text in sources or []:
+        code = funding_source_of(str(text))
+        if code is None:
+            unknown.append(str(text))
+            code = "other"
+        codes.add(code)
+    return [c for c in order if c in codes], unknown

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Membership, Municipality, Role
-from pmp_portal.text import latvian_sorted
+from pmp_portal.core.text import latvian_sorted
 
 from .models import Activity, Goal, Indicator, Level, Plan, PlanInstitution, ResourceRow, Task
 

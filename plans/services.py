@@ -8,11 +8,11 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
-from pmp_portal.concurrency import claim_version
+from pmp_portal.core.concurrency import claim_version
 
 from .importer import ABSENT
 from .models import Activity, Goal, Indicator, Plan, PlanPart, PlanVersion, ResourceRow, Task
-from .parsing import parse_number
+from .parsing import funding_codes, parse_number
 
 EDITABLE: dict[str, type[PlanPart]] = {
     "goal": Goal,
@@ -57,6 +57,7 @@ def part_save(
             *form.cleaned_data["funding_sources"],
             *form.cleaned_data["other_sources"],
         ]
+        instance.funding_codes = funding_codes(instance.funding_sources)[0]
         # The plan's own wording of the amount ("pēc vajadzības", "1 200") stays unless the
         # amount itself was changed.
         if "amount_eur" in form.changed_data:

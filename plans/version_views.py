@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutions.permissions import PLAN_EDIT, PLAN_READ, tenant_view
-from pmp_portal.concurrency import ConflictError
-from pmp_portal.http import attachment, int_param
+from pmp_portal.core.concurrency import ConflictError
+from pmp_portal.core.http import attachment, int_param
 
 from . import forms, services
 from .models import Plan, PlanVersion
@@ -267,7 +267,7 @@ def update_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from django.utils.text import slugify
 
-    from pmp_portal.pdf import render_pdf
+    from pmp_portal.core.pdf import render_pdf
 
     version = _version(request, pk)
     after = _after(request, version)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutions.permissions import PLAN_EDIT, PLAN_IMPORT, PLAN_READ, tenant_view
-from pmp_portal.concurrency import ConflictError
-from pmp_portal.http import attachment, int_param
+from pmp_portal.core.concurrency import ConflictError
+from pmp_portal.core.http import attachment, int_param
 
 from . import forms, selectors, services
 from .importer import PlanImportError, load_json, plan_import
@@ -262,7 +262,7 @@ def plan_pdf(request: HttpRequest) -> HttpResponse:
     """The whole programme laid out like the national template, so no one retypes it."""
     from django.utils import timezone
 
-    from pmp_portal.pdf import render_pdf
+    from pmp_portal.core.pdf import render_pdf
 
     plan = _plan_or_404(request)
     context = selectors.plan_tables(plan, selectors.PlanFilters(), []) | {

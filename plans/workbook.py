@@ -35,7 +35,13 @@ from .models import (
     Target,
     Task,
 )
-from .parsing import InstitutionIndex, parse_number, parse_plan_date, split_names
+from .parsing import (
+    InstitutionIndex,
+    funding_codes,
+    parse_number,
+    parse_plan_date,
+    split_names,
+)
 
 MAX_UPLOAD = 5 * 1024 * 1024
 MAX_UNZIPPED = 50 * 1024 * 1024
@@ -494,7 +500,7 @@ class _Validator:
 
 def import_workbook(plan: Plan, content: bytes, *, actor=None, name: str = "") -> dict:
     """Apply the workbook to the plan, all or nothing. Returns counts of what changed."""
-    from pmp_portal.validators import contains_personal_code
+    from pmp_portal.core.validators import contains_personal_code
 
     check_upload(content, name)
     parsed, problems = _read(content, plan)
@@ -841,6 +847,7 @@ def _apply(plan, actor, v: _Validator, **parts) -> dict:
             financial_resources=v.value(row, "financial_resources"),
             time_resources=v.value(row, "time_resources"),
             funding_sources=_split_lines(v.value(row, "funding_sources")),
+            funding_codes=funding_codes(_split_lines(v.value(row, "funding_sources")))[0],
             amount_eur=amount_eur,
             amount_text=amount
             if amount_eur is None

@@ -153,8 +153,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "pmp_portal.security.client_ip"
-AXES_USERNAME_CALLABLE = "pmp_portal.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "pmp_portal.core.security.client_ip"
+AXES_USERNAME_CALLABLE = "pmp_portal.core.security.login_username"
 # How many reverse proxies in front add to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
 

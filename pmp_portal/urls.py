@@ -53,5 +53,5 @@ urlpatterns = [
     path("<slug:municipality>/", include("indicators.urls")),
 ]
 
-handler403 = "pmp_portal.errors.permission_denied"
-handler404 = "pmp_portal.errors.page_not_found"
+handler403 = "pmp_portal.core.errors.permission_denied"
+handler404 = "pmp_portal.core.errors.page_not_found"

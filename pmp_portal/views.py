@@ -16,7 +16,7 @@ from plans.selectors import plan_summary
 from reports.models import Report
 from reports.selectors import reporter_start
 
-from .calendar import monitoring_calendar
+from .core.calendar import monitoring_calendar
 
 
 @login_required

@@ -179,7 +179,7 @@ def annual_data(report: AnnualReport) -> dict:
 
 
 def render_annual_pdf(report: AnnualReport) -> bytes:
-    from pmp_portal.pdf import render_pdf
+    from pmp_portal.core.pdf import render_pdf
 
     return render_pdf("reports/annual_pdf.html", annual_data(report))
 

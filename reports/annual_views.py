@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from institutions.permissions import REPORT_READ, REPORT_REVIEW, tenant_view
 from plans.models import Activity, Plan
-from pmp_portal.concurrency import ConflictError, claim_version
-from pmp_portal.http import attachment
-from pmp_portal.validators import validate_no_personal_code
+from pmp_portal.core.concurrency import ConflictError, claim_version
+from pmp_portal.core.http import attachment
+from pmp_portal.core.validators import validate_no_personal_code
 
 from .annual import annual_data
 from .models import AnnualReport

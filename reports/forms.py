@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Municipality
 from plans.models import Indicator
-from pmp_portal.validators import validate_no_personal_code
+from pmp_portal.core.validators import validate_no_personal_code
 
 from .models import Extension, FundingSource, Report, ReportingPeriod, TaskStatus
 from .selectors import ReportRows

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from institutions.models import Institution, Municipality, TenantQuerySet
-from plans.models import Activity, Indicator, Task
-from pmp_portal.calendar import school_year_label
-from pmp_portal.validators import validate_no_personal_code
+from plans.models import Activity, FundingSource, Indicator, Task
+from pmp_portal.core.calendar import school_year_label
+from pmp_portal.core.validators import validate_no_personal_code
 
 
 class Semester(models.IntegerChoices):
@@ -381,15 +381,6 @@ class IndicatorEntry(_Entry):
         if self.numerator is None or not self.denominator:
             return None
         return round(100 * self.numerator / self.denominator, 1)
-
-
-class FundingSource(models.TextChoices):
-    MUNICIPAL = "municipal", _("Pašvaldības budžets")
-    STATE = "state", _("Valsts budžets")
-    EU = "eu", _("ES fondi")
-    NATIONAL_PROGRAMME = "national_programme", _("Nacionāla mēroga atbalsta programmas")
-    NGO = "ngo", _("NVO")
-    OTHER = "other", _("Citi avoti")
 
 
 class SpendingEntry(models.Model):

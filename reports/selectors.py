@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 
 from institutions.models import SCHOOL_KINDS, Institution, Municipality
 from plans.models import Activity, Indicator, Plan, ResourceRow, Task
-from pmp_portal.text import latvian_key
+from pmp_portal.core.text import latvian_key
 
 from .models import (
     ActivityEntry,

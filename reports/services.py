@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from institutions.models import Institution
-from pmp_portal.concurrency import ConflictError, claim_version
+from pmp_portal.core.concurrency import ConflictError, claim_version
 
 from .models import (
     ActivityEntry,

@@ -19,8 +19,8 @@ from institutions.permissions import (
     can_report_for,
     tenant_view,
 )
-from pmp_portal.concurrency import ConflictError, claim_version
-from pmp_portal.http import int_param
+from pmp_portal.core.concurrency import ConflictError, claim_version
+from pmp_portal.core.http import int_param
 
 from . import forms, selectors, services
 from .models import Extension, FundingSource, Report, ReportEvent, ReportingPeriod

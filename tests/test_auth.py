@@ -75,7 +75,7 @@ def test_deactivated_account_loses_its_open_session(login, director_a1, municipa
 
 
 def test_client_ip_trusts_only_the_proxies_own_entries(rf, settings):
-    from pmp_portal.security import client_ip
+    from pmp_portal.core.security import client_ip
 
     settings.TRUSTED_PROXY_COUNT = 1
     request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", REMOTE_ADDR="10.0.0.5")

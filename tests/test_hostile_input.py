@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from plans.importer import PlanImportError, plan_import
-from pmp_portal.validators import contains_personal_code
+from pmp_portal.core.validators import contains_personal_code
 from tests.conftest import tiny_plan_data
 from tests.test_permissions import database_snapshot
 

@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from pmp_portal.text import latvian_sorted
+from pmp_portal.core.text import latvian_sorted
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import pmp_portal.validators
+import pmp_portal.core.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('draft', 'Melnraksts'), ('submitted', 'Iesniegta'), ('returned', 'Atgriezta labošanai'), ('resubmitted', 'Iesniegta atkārtoti'), ('approved', 'Apstiprināta')], default='draft', max_length=20, verbose_name='statuss')),
-                ('summary', models.TextField(blank=True, validators=[pmp_portal.validators.validate_no_personal_code], verbose_name='kopsavilkums')),
+                ('summary', models.TextField(blank=True, validators=[pmp_portal.core.validators.validate_no_personal_code], verbose_name='kopsavilkums')),
                 ('returned_snapshot', models.JSONField(blank=True, null=True, verbose_name='stāvoklis atgriešanas brīdī')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='iesniegta')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
@@ -71,8 +71,8 @@ class Migration(migrations.Migration):
                 ('number', models.CharField(blank=True, max_length=20, verbose_name='Nr.')),
                 ('title', models.TextField(blank=True, verbose_name='nosaukums')),
                 ('planned_result', models.TextField(blank=True, verbose_name='sasniedzamais rezultāts')),
-                ('done', models.TextField(blank=True, validators=[pmp_portal.validators.validate_no_personal_code], verbose_name='kas paveikts')),
-                ('result', models.TextField(blank=True, validators=[pmp_portal.validators.validate_no_personal_code], verbose_name='sasniegtais rezultāts')),
+                ('done', models.TextField(blank=True, validators=[pmp_portal.core.validators.validate_no_personal_code], verbose_name='kas paveikts')),
+                ('result', models.TextField(blank=True, validators=[pmp_portal.core.validators.validate_no_personal_code], verbose_name='sasniegtais rezultāts')),
                 ('result_number', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='sasniegtais rezultāts (skaitlis)')),
                 ('participants', models.PositiveIntegerField(blank=True, null=True, verbose_name='dalībnieku skaits')),
                 ('activity', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='report_entries', to='plans.activity', verbose_name='aktivitāte')),
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('action', models.CharField(choices=[('created', 'Sāka aizpildīt'), ('submitted', 'Iesniedza'), ('returned', 'Atgrieza labošanai'), ('resubmitted', 'Iesniedza atkārtoti'), ('approved', 'Apstiprināja'), ('reopened', 'Atvēra no jauna'), ('reviewer_edit', 'Laboja pārvalde')], max_length=20, verbose_name='darbība')),
                 ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='kad')),
-                ('note', models.TextField(blank=True, validators=[pmp_portal.validators.validate_no_personal_code], verbose_name='piezīme')),
+                ('note', models.TextField(blank=True, validators=[pmp_portal.core.validators.validate_no_personal_code], verbose_name='piezīme')),
                 ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='kas')),
                 ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='reports.report', verbose_name='atskaite')),
             ],
@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('status', models.CharField(choices=[('draft', 'Melnraksts'), ('submitted', 'Iesniegta'), ('returned', 'Atgriezta labošanai'), ('resubmitted', 'Iesniegta atkārtoti'), ('approved', 'Apstiprināta')], default='draft', max_length=20, verbose_name='statuss')),
-                ('summary', models.TextField(blank=True, validators=[pmp_portal.validators.validate_no_personal_code], verbose_name='kopsavilkums')),
+                ('summary', models.TextField(blank=True, validators=[pmp_portal.core.validators.validate_no_personal_code], verbose_name='kopsavilkums')),
                 ('returned_snapshot', models.JSONField(blank=True, null=True, verbose_name='stāvoklis atgriešanas brīdī')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='iesniegta')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
@@ -169,7 +169,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('due_on', models.DateField(verbose_name='pagarinātais termiņš')),
-                ('reason', models.TextField(blank=True, validators=[pmp_portal.validators.validate_no_personal_code], verbose_name='pamatojums')),
+                ('reason', models.TextField(blank=True, validators=[pmp_portal.core.validators.validate_no_personal_code], verbose_name='pamatojums')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -192,7 +192,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('due_on', models.DateField(verbose_name='pagarinātais termiņš')),
-                ('reason', models.TextField(blank=True, validators=[pmp_portal.validators.validate_no_personal_code], verbose_name='pamatojums')),
+                ('reason', models.TextField(blank=True, validators=[pmp_portal.core.validators.validate_no_personal_code], verbose_name='pamatojums')),
                 ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='piešķīra')),
                 ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='institutions.institution', verbose_name='iestāde')),
                 ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='reports.reportingperiod', verbose_name='periods')),
@@ -223,7 +223,7 @@ class Migration(migrations.Migration):
                 ('number', models.CharField(blank=True, max_length=20, verbose_name='Nr.')),
                 ('title', models.TextField(blank=True, verbose_name='nosaukums')),
                 ('status', models.CharField(blank=True, choices=[('not_started', 'Nav uzsākts'), ('in_progress', 'Procesā'), ('done', 'Izpildīts'), ('ongoing', 'Pastāvīgs (notiek regulāri)'), ('postponed', 'Atlikts'), ('cancelled', 'Atcelts')], max_length=20, verbose_name='statuss')),
-                ('comment', models.TextField(blank=True, validators=[pmp_portal.validators.validate_no_personal_code], verbose_name='komentārs')),
+                ('comment', models.TextField(blank=True, validators=[pmp_portal.core.validators.validate_no_personal_code], verbose_name='komentārs')),
                 ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='reports.report', verbose_name='atskaite')),
                 ('task', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='report_entries', to='plans.task', verbose_name='darba uzdevums')),
             ],
@@ -242,7 +242,7 @@ class Migration(migrations.Migration):
                 ('value', models.DecimalField(blank=True, decimal_places=3, max_digits=12, null=True, verbose_name='vērtība')),
                 ('numerator', models.PositiveIntegerField(blank=True, null=True, verbose_name='skaitītājs')),
                 ('denominator', models.PositiveIntegerField(blank=True, null=True, verbose_name='saucējs')),
-                ('note', models.TextField(blank=True, validators=[pmp_portal.validators.validate_no_personal_code], verbose_name='piezīme')),
+                ('note', models.TextField(blank=True, validators=[pmp_portal.core.validators.validate_no_personal_code], verbose_name='piezīme')),
                 ('indicator', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='report_entries', to='plans.indicator', verbose_name='rādītājs')),
                 ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='reports.report', verbose_name='atskaite')),
             ],

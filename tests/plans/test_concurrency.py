@@ -8,7 +8,7 @@ from django.db import connection, connections
 from plans import services
 from plans.forms import TaskForm
 from plans.models import Task
-from pmp_portal.concurrency import ConflictError
+from pmp_portal.core.concurrency import ConflictError
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are what this test is about"

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from pmp_portal.pdf import BASE_URL, RefusedURL, static_only_fetcher
+from pmp_portal.core.pdf import BASE_URL, RefusedURL, static_only_fetcher
 from reports.models import AnnualReport
 
 from ..test_permissions import database_snapshot
