@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
 ]
+if not PRODUCTION:
+    # The benchmark (bench/: manage.py bench) is development tooling that drops and creates
+    # databases; a production server neither lists its command nor imports its code.
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -123,7 +123,7 @@ class Command(BaseCommand):
             cursor.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}"')
             cursor.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
         admin.close()
-        from pmp_portal.loadrun import run
+        from bench.loadrun import run
 
         self.stderr.write(f"bench: load run, {options['load_seconds']} s…")
         return run(url, options["load_seconds"])

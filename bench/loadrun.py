@@ -235,7 +235,7 @@ def run(database_url: str, seconds: int, directors: int = 15, readers: int = 5) 
         [
             sys.executable,
             "-c",
-            "import json,sys; from pmp_portal.loadrun import prepare; "
+            "import json,sys; from bench.loadrun import prepare; "
             f"print(json.dumps(prepare({database_url!r}, {directors})))",
         ],
         cwd=base,
