@@ -11,6 +11,7 @@ the same layout shows what the page itself costs. Never used as a timed assertio
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
@@ -20,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+import time_machine
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -34,19 +36,21 @@ EMPTY = "bench-empty"
 AS_OF = "2028-03-02"
 
 
-def _live_at(as_of: str) -> None:
-    """Move this process's clock (Django's ``timezone.now``) to ``as_of``, keeping the time
-    of day running, so data generation and every page agree on what "today" is."""
+def _as_of(value: str) -> str:
+    if value != "today":
+        datetime.date.fromisoformat(value)  # a ValueError becomes argparse's usage error
+    return value
+
+
+def _clock(as_of: str) -> contextlib.AbstractContextManager:
+    """This process's clock at noon (UTC) of ``as_of`` and running on from there, so data
+    generation and every page agree on what "today" is: Python's and so Django's clock."""
     if as_of == "today":
-        return
-    real_now = timezone.now
-    offset = (
-        datetime.datetime.combine(
-            datetime.date.fromisoformat(as_of), datetime.time(12), tzinfo=datetime.UTC
-        )
-        - real_now()
+        return contextlib.nullcontext()
+    noon = datetime.datetime.combine(
+        datetime.date.fromisoformat(as_of), datetime.time(12), tzinfo=datetime.UTC
     )
-    timezone.now = lambda: real_now() + offset
+    return time_machine.travel(noon, tick=True)
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -64,6 +68,7 @@ class Command(BaseCommand):
         parser.add_argument("--scenario", choices=["alone", "national"], help="(internal)")
         parser.add_argument(
             "--as-of",
+            type=_as_of,
             default=AS_OF,
             help="the date the national data and the pages live at (YYYY-MM-DD or 'today'); "
             "the default is the measured plan's last spring, with all its years of reports",
@@ -84,8 +89,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["scenario"]:
-            _live_at(options["as_of"])
-            self._run_scenario(options["scenario"], options["municipalities"], options["requests"])
+            with _clock(options["as_of"]):
+                self._run_scenario(
+                    options["scenario"], options["municipalities"], options["requests"]
+                )
             return
         results = {}
         for scenario in ("alone", "national"):
