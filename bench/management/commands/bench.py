@@ -15,16 +15,35 @@ import contextlib
 import datetime
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import dj_database_url
+import psycopg2
 import time_machine
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
+
+from bench.loadrun import run
+from indicators.demo import load_demo_values
+from institutions.models import Institution, Membership, Municipality, Role
+from plans.importer import plan_import
+from plans.models import Activity, Plan, Task
+from plans.workbook import export_workbook
+from reports.annual import render_annual_pdf
+from reports.demo import link_collective_executors, load_demo_reports
+from reports.models import AnnualReport, Report, ReportingPeriod
 
 SEEDS = ["000.json", "001.json", "002.json"]
 TARGET_SEED = "002.json"  # the largest plan by rows, with a task table
@@ -109,9 +128,6 @@ class Command(BaseCommand):
     def _load(self, options) -> dict | str:
         if options["load_seconds"] <= 0:
             return "skipped (--load-seconds 0)"
-        import dj_database_url
-        import psycopg2
-
         url = options["load_database"]
         cfg = dj_database_url.parse(url)
         try:
@@ -130,8 +146,6 @@ class Command(BaseCommand):
             cursor.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}"')
             cursor.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
         admin.close()
-        from bench.loadrun import run
-
         self.stderr.write(f"bench: load run, {options['load_seconds']} s…")
         return run(url, options["load_seconds"])
 
@@ -193,7 +207,11 @@ class Command(BaseCommand):
                 f"| {n['median_ms'] / a['median_ms']:.2f} | {n['median_ms'] / floor:.1f} |"
             )
         load = results["load"]
-        lines += ["", "Load run (gunicorn, production settings, PostgreSQL, loopback):", ""]
+        lines += [
+            "",
+            "Load run (Locust, headless; gunicorn, production settings, PostgreSQL, loopback):",
+            "",
+        ]
         if isinstance(load, str):
             lines.append(f"- {load}")
         else:
@@ -227,15 +245,6 @@ class Command(BaseCommand):
     # -- child ----------------------------------------------------------------------------
 
     def _run_scenario(self, scenario: str, municipalities: int, requests: int) -> None:
-        from django.core.management import call_command
-        from django.db import connection
-        from django.test import Client
-        from django.test.utils import CaptureQueriesContext, override_settings
-
-        from institutions.models import Institution, Membership, Municipality, Role
-        from plans.importer import plan_import
-        from plans.models import Activity, Task
-
         call_command("migrate", verbosity=0)
         seeds = {
             name: json.loads(
@@ -244,9 +253,6 @@ class Command(BaseCommand):
             for name in SEEDS
         }
         import_ms: dict[str, list[float]] = {name: [] for name in SEEDS}
-
-        from indicators.demo import load_demo_values
-        from reports.demo import link_collective_executors, load_demo_reports
 
         demo = json.loads((Path(settings.BASE_DIR) / "fixtures" / "demo.json").read_text("utf-8"))
         groups = {entry["seed"]: entry.get("groups", []) for entry in demo["municipalities"]}
@@ -270,16 +276,10 @@ class Command(BaseCommand):
         target = make(TARGET, TARGET_SEED)
         empty = make(EMPTY, None)
 
-        from django.contrib.auth import get_user_model
-
         user = get_user_model().objects.create_user("bench@pmp.example", "bench@pmp.example")
         for municipality in (target, empty):
             Membership.objects.create(user=user, municipality=municipality, role=Role.BOARD_ADMIN)
         # The director of the target's school with the most reports.
-        from django.db.models import Count
-
-        from reports.models import Report, ReportingPeriod
-
         current = (
             ReportingPeriod.objects.for_municipality(target)
             .order_by("-school_year", "-semester")
@@ -350,13 +350,6 @@ class Command(BaseCommand):
                     "queries": query_count,
                 }
         # Documents: the annual report PDF, the plan PDF and the workbook of the target.
-        import resource
-
-        from plans.models import Plan
-        from plans.workbook import export_workbook
-        from reports.annual import render_annual_pdf
-        from reports.models import AnnualReport
-
         documents = {}
         plan = Plan.objects.get(municipality=target)
         for name, render in (
