@@ -146,11 +146,19 @@ class PortalUser(FastHttpUser):
         fields = {"csrfmiddlewaretoken": token, "username": email, "password": PEOPLE["password"]}
         response = self.post("/login/", "sign in", list(fields.items()))
         if response.status_code != 302:
+            # Nobody measures anything while someone cannot sign in.
             GATE.fail(f"sign-in failed for {email}: {response.status_code}")
+            self.environment.runner.quit()
         GATE.enter(self)
 
     def get(self, path: str, kind: str):
-        return self.client.get(path, name=kind, headers=HEADERS, allow_redirects=False)
+        # A redirect is a failure too: to the login page, the session is gone.
+        with self.client.get(
+            path, name=kind, headers=HEADERS, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} {response.headers.get('Location')}")
+        return response
 
     def post(self, path: str, kind: str, fields: list[tuple[str, str]]):
         origin = "https://" + urllib.parse.urlsplit(self.host).netloc
@@ -241,9 +249,12 @@ def main() -> None:
     users = Director.fixed_count + Board.fixed_count
     PHASE = IDLE  # until everyone has signed in
     runner.start(users, spawn_rate=users)
-    if not GATE.open.wait(timeout=30 + 2 * users) or GATE.failure:
+    everyone_in = GATE.open.wait(timeout=30 + 2 * users)
+    if GATE.failure:
+        sys.exit(GATE.failure)  # the user whose sign-in failed has stopped the run
+    if not everyone_in:
         runner.quit()
-        sys.exit(GATE.failure or f"only {GATE.signed_in} of {users} users signed in")
+        sys.exit(f"only {GATE.signed_in} of {users} users signed in")
     elapsed, entries = _measure(environment, None, args.seconds)
     total = sum(e.num_requests for name, e in entries.items() if name in KINDS)
     result = {
