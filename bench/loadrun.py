@@ -32,7 +32,7 @@ BASE = Path(__file__).resolve().parents[1]
 PASSWORD = "Slodzes-tests-2026!"  # noqa: S105 - throwaway accounts in a throwaway database
 PREPARE = (
     "import json, sys, django; django.setup(); from bench.loadrun import prepare; "
-    "print(json.dumps(prepare(sys.argv[1], int(sys.argv[2]))))"
+    "print(json.dumps(prepare(int(sys.argv[1]))))"
 )
 # The load run fetches no static file: its pages need only the manifest that {% static %} reads.
 # WhiteNoise's compressed copies of the 1 100 files took 12 s of CPU, the manifest alone 1 s.
@@ -45,8 +45,9 @@ COLLECT = (
 )
 
 
-def prepare(database_url: str, users: int) -> dict:
-    """Demo data in its own PostgreSQL database plus one director per school (child process)."""
+def prepare(users: int) -> dict:
+    """Demo data in the load run's PostgreSQL database (DATABASE_URL of this child process)
+    plus one director per school."""
     call_command("migrate", verbosity=0)
     load_demo_data()
     ogre = Municipality.objects.get(slug="ogre")
@@ -132,7 +133,7 @@ def run(database_url: str, seconds: int, directors: int = 15) -> dict:
     try:
         # The workers boot while the data is made: they touch the database only when asked.
         setup = subprocess.run(  # noqa: S603 - our own code
-            [sys.executable, "-c", PREPARE, database_url, str(directors)],
+            [sys.executable, "-c", PREPARE, str(directors)],
             cwd=BASE,
             env=env | {"DJANGO_ENV": "development", "DEBUG": "true"},
             capture_output=True,

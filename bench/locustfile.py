@@ -149,6 +149,7 @@ class PortalUser(FastHttpUser):
             # Nobody measures anything while someone cannot sign in.
             GATE.fail(f"sign-in failed for {email}: {response.status_code}")
             self.environment.runner.quit()
+            return
         GATE.enter(self)
 
     def get(self, path: str, kind: str):

@@ -1,12 +1,14 @@
 """Benchmark: page cost for one municipality alone and among national-scale data.
 
     python manage.py bench [--municipalities 43] [--requests 30] [-o bench/results.md]
+        [--as-of 2028-03-02] [--load-seconds 60] [--load-database postgres://…]
 
 Each scenario runs in a child process with its own SQLite database under bench/data/, so
 the development database is never touched: "alone" holds the largest seed plan only,
 "national" the same municipality among N others. The ratio national/alone shows whether a
 page's cost grows with other tenants' data (it must not); the ratio to the empty page of
-the same layout shows what the page itself costs. Never used as a timed assertion in tests.
+the same layout shows what the page itself costs. Then the load run (bench/loadrun.py):
+Locust against gunicorn on PostgreSQL. Never used as a timed assertion in tests.
 """
 
 from __future__ import annotations
