@@ -30,7 +30,6 @@ import psycopg2
 import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Count
@@ -267,7 +266,6 @@ class Command(BaseCommand):
     # -- child ----------------------------------------------------------------------------
 
     def _run_scenario(self, scenario: str, municipalities: int, requests: int) -> None:
-        call_command("migrate", verbosity=0)
         seeds = {
             name: json.loads(
                 (Path(settings.BASE_DIR) / "fixtures" / "seeds" / name).read_text("utf-8")
