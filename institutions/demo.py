@@ -68,7 +68,7 @@ def load_demo_data() -> list[DemoLogin]:
         # Imported late to keep the institutions app free of a hard dependency on plans.
         from plans.importer import plan_import
 
-        plan_import(municipality=municipality, data=seed, replace=True)
+        plan_import(actor=None, municipality=municipality, data=seed, replace=True)
         from reports.demo import link_collective_executors
 
         link_collective_executors(municipality, entry.get("groups", []))

@@ -71,7 +71,7 @@ def test_badly_typed_import_values_are_errors_not_crashes(municipality_a, mutate
     data = tiny_plan_data()
     mutate(data)
     with pytest.raises(PlanImportError) as error:
-        plan_import(municipality=municipality_a, data=data)
+        plan_import(actor=None, municipality=municipality_a, data=data)
     assert path in [p.path for p in error.value.problems]
 
 
@@ -175,7 +175,7 @@ def test_ogre_indicator_with_a_2028_target_saves_unchanged(login, board_editor, 
 def test_years_outside_the_period_survive_an_edit(login, board_editor, municipality_a):
     data = tiny_plan_data()
     data["activities"][0]["years"] = [2023, 2024]
-    plan = plan_import(municipality=municipality_a, data=data).plan
+    plan = plan_import(actor=None, municipality=municipality_a, data=data).plan
     activity = Activity.objects.get(plan=plan)
     response = login(board_editor).post(
         edit(municipality_a, "activity", activity),
