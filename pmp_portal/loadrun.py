@@ -188,8 +188,8 @@ def prepare(database_url: str, users: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
-    from institutions.demo import load_demo_data
     from institutions.models import Institution, Membership, Municipality, Role
+    from pmp_portal.demo import load_demo_data
     from reports.models import ReportingPeriod
 
     load_demo_data()
