@@ -18,6 +18,7 @@ from institutions.models import SCHOOL_KINDS, Institution, Municipality
 from plans.models import Activity, Indicator, Plan, ResourceRow, Task
 from pmp_portal.core.text import latvian_key
 
+from .locks import effective_due, reporter_lock
 from .models import (
     ActivityEntry,
     Extension,
@@ -133,13 +134,6 @@ def plan_scopes(municipality: Municipality, periods) -> dict[int, PlanScope]:
                     scope[pk].task_ids.add(task_id)
         result[period.pk] = PlanScope(by_institution=dict(scope), group_ids=frozenset(members))
     return result
-
-
-def effective_due(period: ReportingPeriod, extension: Extension | None) -> datetime.date:
-    """An extension only ever gives more time, even if the period was moved later since."""
-    if extension is None:
-        return period.due_on
-    return max(period.due_on, extension.due_on)
 
 
 # --- the report form's rows -------------------------------------------------------------
@@ -370,8 +364,6 @@ def reporter_start(
     municipality: Municipality, institutions: list[Institution], today: datetime.date
 ) -> list[DueItem]:
     """What the director's institutions have to report, newest period first."""
-    from .services import reporter_lock
-
     if not institutions:
         return []
     ids = [i.pk for i in institutions]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -36,23 +37,24 @@ def test_a_save_racing_the_submission_cannot_change_a_submitted_report(
     client.post(url, filled(plan_a, version=0))
     report = _report(period_a, school_a1)
     rows = report_rows(plan_a.municipality, period_a, school_a1, report)
-    # Tab A submits; tab B, which loaded the draft before, saves with a guessed version.
-    services.report_submit(actor=director_a1, report=report, rows=rows)
-    report.refresh_from_db()
-    with pytest.raises(services.WorkflowError, match="iesniegta"):
-        services.report_save(
-            actor=director_a1,
-            period=period_a,
-            institution=school_a1,
-            report=Report.objects.get(pk=report.pk),
-            rows=rows,
-            data={"summary": "Pēc iesniegšanas", "tasks": {}, "activities": {}, "indicators": {}},
-            loaded_version=report.version,
-            lock_check=lambda current: services.reporter_lock(
-                current, period_a, period_a.due_on, timezone.localdate()
-            ),
+    real_save = services.report_save
+
+    def submitted_meanwhile(**kwargs):
+        # Tab A submits after tab B's page passed its own lock check, before B writes.
+        services.report_submit(actor=director_a1, report=report, rows=rows)
+        return real_save(**kwargs)
+
+    # Tab B, which loaded the draft before, saves with a guessed (the next) version: only
+    # the lock the service asks with the row locked can stop it.
+    with mock.patch.object(services, "report_save", submitted_meanwhile):
+        response = client.post(
+            url, filled(plan_a, version=report.version + 1, summary="Pēc iesniegšanas")
         )
+    assert response.status_code == 302
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("tagad to var mainīt tikai izglītības pārvalde" in m for m in shown), shown
     report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED
     assert report.summary == "Semestris noritēja pēc plāna."
 
 
