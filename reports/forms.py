@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import re
 from decimal import Decimal
 
@@ -12,7 +11,7 @@ from institutions.models import Institution, Municipality
 from plans.models import Indicator
 from pmp_portal.core.validators import validate_no_personal_code
 
-from .models import Extension, FundingSource, Report, ReportingPeriod, TaskStatus
+from .models import FundingSource, Report, ReportingPeriod, TaskStatus
 from .selectors import ReportRows
 
 TEXT_LIMIT = 4000
@@ -272,25 +271,6 @@ class ExtensionForm(forms.Form):
     )
     reason = _text(_("Pamatojums"), rows=2, max_length=1000)
 
-    def __init__(self, *args, period: ReportingPeriod, institutions, **kwargs) -> None:
-        self.period = period
+    def __init__(self, *args, institutions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
-
-    def clean_due_on(self) -> datetime.date:
-        due = self.cleaned_data["due_on"]
-        if due <= self.period.due_on:
-            raise ValidationError(_("Pagarinātajam termiņam jābūt pēc perioda termiņa."))
-        return due
-
-    def save(self, actor) -> Extension:
-        extension, _created = Extension.objects.update_or_create(
-            period=self.period,
-            institution=self.cleaned_data["institution"],
-            defaults={
-                "due_on": self.cleaned_data["due_on"],
-                "reason": self.cleaned_data["reason"],
-                "granted_by": actor,
-            },
-        )
-        return extension

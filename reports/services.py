@@ -7,15 +7,17 @@ After submission only reviewers change a report; approval locks it for everyone.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from institutions.models import Institution
+from institutions.models import Institution, Municipality
 from pmp_portal.core.concurrency import ConflictError, claim_version
 
 from .locks import Acting, edit_lock
@@ -37,6 +39,65 @@ Action = ReportEvent.Action
 
 class WorkflowError(Exception):
     """The step is not allowed from the report's current state; the message says why."""
+
+
+# --- periods and extensions ---------------------------------------------------------------
+
+
+@transaction.atomic
+def period_save(
+    *,
+    actor: AbstractBaseUser,
+    municipality: Municipality,
+    period: ReportingPeriod | None,
+    school_year: int,
+    semester: int,
+    opens_on: datetime.date,
+    due_on: datetime.date,
+    loaded_version: int | None,
+) -> ReportingPeriod:
+    """Open a semester for reporting (``period`` None) or move an open one's dates."""
+    if period is None:
+        period = ReportingPeriod(municipality=municipality)
+    else:
+        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        claim_version(period, loaded_version)
+        # Reports were made against this semester's part of the plan: only dates move.
+        moved = (school_year, semester) != (period.school_year, period.semester)
+        if moved and period.reports.exists():
+            raise ValidationError(
+                {"semester": _("Periodam jau ir atskaites, tāpēc semestri mainīt nevar.")}
+            )
+    period.school_year, period.semester = school_year, semester
+    period.opens_on, period.due_on = opens_on, due_on
+    period._history_user = actor
+    period.full_clean()
+    period.save()
+    return period
+
+
+@transaction.atomic
+def extension_grant(
+    *,
+    actor: AbstractBaseUser,
+    period: ReportingPeriod,
+    institution: Institution,
+    due_on: datetime.date,
+    reason: str,
+) -> Extension:
+    """Let one institution report until ``due_on``; a second grant replaces the first."""
+    if institution.municipality_id != period.municipality_id:
+        raise ValidationError({"institution": _("Izvēlieties šīs pašvaldības iestādi.")})
+    if due_on <= period.due_on:
+        raise ValidationError({"due_on": _("Pagarinātajam termiņam jābūt pēc perioda termiņa.")})
+    extension = Extension.objects.select_for_update().filter(
+        period=period, institution=institution
+    ).first() or Extension(period=period, institution=institution)
+    extension.due_on, extension.reason, extension.granted_by = due_on, reason, actor
+    extension._history_user = actor
+    extension.full_clean()
+    extension.save()
+    return extension
 
 
 def _event(report: Report, action: str, actor, note: str = "") -> ReportEvent:

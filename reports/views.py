@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +19,7 @@ from institutions.permissions import (
     can_report_for,
     tenant_view,
 )
-from pmp_portal.core.concurrency import ConflictError, claim_version
+from pmp_portal.core.concurrency import ConflictError
 from pmp_portal.core.http import int_param
 
 from . import forms, locks, selectors, services
@@ -108,13 +108,22 @@ def period_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         municipality=request.municipality,
     )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                if period is not None:
-                    claim_version(period, form.cleaned_data.get("version"))
-                saved = form.save()
+            saved = services.period_save(
+                actor=request.user,
+                municipality=request.municipality,
+                period=period,
+                school_year=data["school_year"],
+                semester=data["semester"],
+                opens_on=data["opens_on"],
+                due_on=data["due_on"],
+                loaded_version=data.get("version"),
+            )
         except ConflictError as error:
             form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(request, _("Periods “%(period)s” saglabāts.") % {"period": saved})
             return redirect(_overview_url(request))
@@ -131,20 +140,28 @@ def extension_form(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if chosen := int_param(request.GET.get("institution")):
         initial["institution"] = chosen
-    form = forms.ExtensionForm(
-        request.POST or None, period=period, institutions=institutions, initial=initial
-    )
+    form = forms.ExtensionForm(request.POST or None, institutions=institutions, initial=initial)
     if request.method == "POST" and form.is_valid():
-        extension = form.save(request.user)
-        messages.success(
-            request,
-            _("Termiņš pagarināts: %(institution)s, līdz %(date)s.")
-            % {
-                "institution": extension.institution.name,
-                "date": formats.date_format(extension.due_on, "SHORT_DATE_FORMAT"),
-            },
-        )
-        return redirect(_overview_url(request))
+        try:
+            extension = services.extension_grant(
+                actor=request.user,
+                period=period,
+                institution=form.cleaned_data["institution"],
+                due_on=form.cleaned_data["due_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Termiņš pagarināts: %(institution)s, līdz %(date)s.")
+                % {
+                    "institution": extension.institution.name,
+                    "date": formats.date_format(extension.due_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+            return redirect(_overview_url(request))
     extensions = Extension.objects.filter(period=period).select_related("institution")
     return render(
         request,
