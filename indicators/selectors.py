@@ -16,16 +16,14 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from institutions.models import Municipality
-from plans.models import Indicator, Level, Plan, ResourceRow, Task
+from plans.models import FundingSource, Indicator, Level, Plan, ResourceRow, Task
 from reports.models import (
-    FundingSource,
     IndicatorEntry,
     Report,
     ReportingPeriod,
     SpendingEntry,
     TaskEntry,
 )
-from reports.selectors import funding_source_of
 
 from .charts import Chart, build_chart
 from .models import IndicatorValue
@@ -350,8 +348,8 @@ def money_by_source(
         rows = rows.filter(pk__in=ResourceRow.objects.filter(mine).values("pk"))
         spending = spending.filter(report__institution_id=institution_id)
     planned: dict[str, Decimal] = defaultdict(Decimal)
-    for amount, sources in rows.values_list("amount_eur", "funding_sources"):
-        keys = [funding_source_of(str(s)) for s in (sources or [])] or [FundingSource.OTHER]
+    for amount, codes in rows.values_list("amount_eur", "funding_codes"):
+        keys = [c for c in codes or [] if c in FundingSource.values] or [FundingSource.OTHER]
         for key in keys:
             planned[key] += amount / len(keys)
     spent = dict(spending.values_list("source").annotate(total=Sum("amount_eur")))

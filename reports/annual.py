@@ -19,12 +19,11 @@ from django.utils.translation import gettext as _
 
 from indicators.selectors import indicator_rows, task_progress
 from institutions.models import Municipality
-from plans.models import Activity, Level, Plan
+from plans.models import Activity, FundingSource, Level, Plan
 
 from .models import (
     ActivityEntry,
     AnnualReport,
-    FundingSource,
     Report,
     ReportingPeriod,
     SpendingEntry,

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Municipality
-from plans.models import Indicator
+from plans.models import FundingSource, Indicator
 from pmp_portal.core.validators import validate_no_personal_code
 
-from .models import FundingSource, Report, ReportingPeriod, TaskStatus
+from .models import Report, ReportingPeriod, TaskStatus
 from .selectors import ReportRows
 
 TEXT_LIMIT = 4000

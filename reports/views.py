@@ -19,11 +19,12 @@ from institutions.permissions import (
     can_report_for,
     tenant_view,
 )
+from plans.models import FundingSource
 from pmp_portal.core.concurrency import ConflictError
 from pmp_portal.core.http import int_param
 
 from . import forms, locks, selectors, services
-from .models import Extension, FundingSource, Report, ReportEvent, ReportingPeriod
+from .models import Extension, Report, ReportEvent, ReportingPeriod
 
 # The overview shows the newest semesters; older ones on request.
 PERIOD_COLUMNS = 4

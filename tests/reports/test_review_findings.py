@@ -176,7 +176,9 @@ def test_spending_from_a_source_the_plan_no_longer_names_leaves_the_report(
     url = report_url(period_a, school_a1)
     client = login(director_a1)
     client.post(url, filled(plan_a, version=0))
-    ResourceRow.objects.filter(plan=plan_a).update(funding_sources=["Valsts budžets"])
+    ResourceRow.objects.filter(plan=plan_a).update(
+        funding_sources=["Valsts budžets"], funding_codes=["state"]
+    )
     activity = plan_a.activitys.get()
     report = _report(period_a, school_a1)
     data = filled(plan_a, version=report.version, **{f"a{activity.pk}_eur_state": "100"})
