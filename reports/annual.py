@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.selectors import indicator_rows, task_progress
 from institutions.models import Municipality
 from plans.models import Activity, FundingSource, Level, Plan
 
@@ -28,6 +27,7 @@ from .models import (
     ReportingPeriod,
     SpendingEntry,
 )
+from .monitoring import indicator_rows, task_progress
 from .selectors import overview
 
 SAMPLES = 3

@@ -124,7 +124,7 @@ def period_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except ConflictError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            form.add_error(None, error)
+            forms.add_service_error(form, error)
         else:
             messages.success(request, _("Periods “%(period)s” saglabāts.") % {"period": saved})
             return redirect(_overview_url(request))
@@ -152,7 +152,7 @@ def extension_form(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            forms.add_service_error(form, error)
         else:
             messages.success(
                 request,

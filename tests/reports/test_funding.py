@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from plans.models import ResourceRow
+from reports.monitoring import money_by_source
 from reports.selectors import report_rows
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,6 @@ def test_an_activity_without_codes_is_asked_for_the_municipal_budget(plan_a, per
 
 
 def test_planned_money_is_shared_equally_between_the_rows_codes(plan_a, eu_and_ngo):
-    from indicators.selectors import money_by_source
-
     assert [(m.source, m.planned) for m in money_by_source(plan_a)] == [
         ("eu", Decimal("600")),
         ("ngo", Decimal("600")),
