@@ -8,12 +8,10 @@ missing is shown as missing: an activity no approved report speaks of says so.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -181,18 +179,3 @@ def render_annual_pdf(report: AnnualReport) -> bytes:
     from pmp_portal.core.pdf import render_pdf
 
     return render_pdf("reports/annual_pdf.html", annual_data(report))
-
-
-@transaction.atomic
-def store_pdf(report: AnnualReport, pdf: bytes) -> AnnualReport:
-    """Keep the rendered file; a final report's file is never replaced."""
-    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.is_final and report.pdf:
-        return report
-    report.pdf = pdf
-    report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    report.rendered_at = timezone.now()
-    report.render_state = AnnualReport.Render.DONE
-    report.render_error = ""
-    report.save(update_fields=["pdf", "pdf_sha256", "rendered_at", "render_state", "render_error"])
-    return report

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Municipality
-from plans.models import FundingSource, Indicator
+from plans.models import Activity, FundingSource, Indicator
 from pmp_portal.core.validators import validate_no_personal_code
 
-from .models import Report, ReportingPeriod, TaskStatus
+from .models import AnnualReport, Report, ReportingPeriod, TaskStatus
 from .selectors import ReportRows
 
 TEXT_LIMIT = 4000
@@ -284,3 +284,49 @@ class ExtensionForm(forms.Form):
     def __init__(self, *args, institutions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
+
+
+class AnnualCreateForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100)
+
+
+class AnnualTextForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = AnnualReport
+        fields = ["summary", "conclusions", "proposed_changes", "budget_proposal"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+    def __init__(self, *args, activities: list[Activity], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.activities = activities
+        notes = self.instance.activity_notes or {}
+        for activity in activities:
+            for part, label in (
+                ("impact", _("Ietekmes novērtējums")),
+                ("factors", _("Ietekmējošie faktori")),
+            ):
+                name = f"a{activity.pk}_{part}"
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=2000,
+                    validators=[validate_no_personal_code],
+                    initial=(notes.get(str(activity.pk)) or {}).get(part, ""),
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+
+    def activity_rows(self):
+        return [(a, self[f"a{a.pk}_impact"], self[f"a{a.pk}_factors"]) for a in self.activities]
+
+    def notes(self) -> dict:
+        return {
+            str(a.pk): {
+                "impact": self.cleaned_data[f"a{a.pk}_impact"],
+                "factors": self.cleaned_data[f"a{a.pk}_factors"],
+            }
+            for a in self.activities
+            if self.cleaned_data[f"a{a.pk}_impact"] or self.cleaned_data[f"a{a.pk}_factors"]
+        }
