@@ -8,8 +8,12 @@ from decimal import Decimal
 import pytest
 
 from plans.models import ResourceRow
+from reports import services
+from reports.models import Report
 from reports.monitoring import money_by_source
 from reports.selectors import report_rows
+
+from .conftest import filled, report_url
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +45,21 @@ def test_planned_money_is_shared_equally_between_the_rows_codes(plan_a, eu_and_n
         ("eu", Decimal("600")),
         ("ngo", Decimal("600")),
     ]
+
+
+def test_spending_from_a_source_the_plan_no_longer_names_leaves_the_report(
+    login, plan_a, period_a, school_a1, director_a1
+):
+    url = report_url(period_a, school_a1)
+    client = login(director_a1)
+    client.post(url, filled(plan_a, version=0))
+    ResourceRow.objects.filter(plan=plan_a).update(
+        funding_sources=["Valsts budžets"], funding_codes=["state"]
+    )
+    activity = plan_a.activitys.get()
+    report = Report.objects.get(period=period_a, institution=school_a1)
+    data = filled(plan_a, version=report.version, **{f"a{activity.pk}_eur_state": "100"})
+    del data[f"a{activity.pk}_eur_municipal"]
+    assert client.post(url, data).status_code == 302
+    report.refresh_from_db()
+    assert services.spending_totals(report) == [("Valsts budžets", Decimal("100.00"))]

@@ -8,11 +8,14 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from reports import services
 from reports.models import Extension, Report
+from reports.selectors import reporter_start
 
 from ..test_permissions import database_snapshot
+from .conftest import filled, report_url
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +108,36 @@ def test_an_extension_is_only_for_an_institution_of_the_periods_municipality(
             reason="",
         )
     assert not Extension.objects.exists()
+
+
+def test_an_extension_never_shortens_the_deadline(plan_a, period_a, school_a1, login, director_a1):
+    Extension.objects.create(
+        period=period_a, institution=school_a1, due_on=period_a.due_on + datetime.timedelta(4)
+    )
+    # The board later moves the whole period past the extension.
+    period_a.due_on += datetime.timedelta(days=25)
+    period_a.save()
+    item = reporter_start(plan_a.municipality, [school_a1], timezone.localdate())[0]
+    assert item.due == period_a.due_on
+
+
+def test_a_periods_semester_cannot_change_under_its_reports(
+    login, plan_a, period_a, school_a1, director_a1, board_editor
+):
+    login(director_a1).post(report_url(period_a, school_a1), filled(plan_a, version=0))
+    client = login(board_editor)
+    url = reverse("reports:period-edit", kwargs={"municipality": "aluksne", "pk": period_a.pk})
+    response = client.post(
+        url,
+        {
+            "school_year": 2025,
+            "semester": 1,
+            "opens_on": period_a.opens_on.isoformat(),
+            "due_on": (period_a.due_on + datetime.timedelta(days=3)).isoformat(),
+            "version": period_a.version,
+        },
+    )
+    assert response.status_code == 302
+    period_a.refresh_from_db()
+    # The dates moved; the semester did not.
+    assert (period_a.school_year, period_a.semester) == (2023, 2)

@@ -217,6 +217,21 @@ def test_a_returned_report_can_be_fixed_after_the_due_date(
     assert _report(period_a, school_a1).status == Report.Status.RESUBMITTED
 
 
+@pytest.mark.parametrize("dash", ["\u2013", "\u2011", "\u2212", "\u2014"])
+def test_a_personal_code_with_a_typographic_dash_is_refused(
+    login, plan_a, period_a, school_a1, director_a1, dash
+):
+    task = plan_a.tasks.order_by("pk").first()
+    client = login(director_a1)
+    before = database_snapshot()
+    response = client.post(
+        report_url(period_a, school_a1),
+        filled(plan_a, **{f"t{task.pk}_comment": f"Skolēns 120315{dash}11234 neapmeklē"}),
+    )
+    assert response.status_code == 400
+    assert database_snapshot() == before
+
+
 def test_a_post_naming_another_institutions_task_writes_nothing(
     login, plan_a, period_a, school_a1, school_a2, director_a1
 ):
