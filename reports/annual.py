@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from institutions.models import Municipality
 from plans.models import Activity, FundingSource, Level, Plan
+from pmp_portal.core.pdf import render_pdf
 
 from .models import (
     ActivityEntry,
@@ -176,6 +177,4 @@ def annual_data(report: AnnualReport) -> dict:
 
 
 def render_annual_pdf(report: AnnualReport) -> bytes:
-    from pmp_portal.core.pdf import render_pdf
-
     return render_pdf("reports/annual_pdf.html", annual_data(report))
