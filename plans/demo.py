@@ -117,7 +117,7 @@ def load_demo_versions(municipality: Municipality, today: datetime.date, actor) 
         services.part_update(
             actor=actor,
             instance=moved,
-            values={**end.kind.load(f"{moved.end_date.year + 1}-06", end), "extra": moved.extra},
+            values={**end.kind.load(f"06.{moved.end_date.year + 1}.", end), "extra": moved.extra},
             loaded_version=moved.version,
         )
         explanations[f"task:{moved.pk}"] = (
