@@ -25,8 +25,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.test.utils import override_settings
 
-from institutions.demo import load_demo_data
 from institutions.models import Institution, Membership, Municipality, Role
+from pmp_portal.demo import load_demo_data
 from reports.models import ReportingPeriod
 
 BASE = Path(__file__).resolve().parents[1]

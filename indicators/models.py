@@ -1,7 +1,7 @@
 """Indicator values over time: what the board measured, per year and baseline group.
 
 Values aggregated from institutions' approved semester reports are computed when read
-(``indicators.selectors``), never stored twice; a value the board enters here (from VIIS,
+(``reports.monitoring``), never stored twice; a value the board enters here (from VIIS,
 a survey, …) takes precedence for its year.
 """
 

@@ -1,15 +1,18 @@
-"""Demo data: the three seed municipalities, their institutions and one person per role."""
+"""The institutions' share of the demo: municipalities, their institutions and one person per role.
+
+The whole demo (plans, reports, indicator values, versions) is put together one layer up, in
+``pmp_portal.demo``; this module knows nothing about the apps above it.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.utils import timezone
 
 from .models import Institution, InstitutionKind, Membership, Municipality, Role
 
@@ -25,7 +28,17 @@ class DemoLogin:
     institution: str | None
 
 
-def _seed(name: str) -> dict:
+def demo_config() -> dict[str, Any]:
+    """``fixtures/demo.json``: the password, the municipalities and the people to create."""
+    return json.loads((FIXTURES / "demo.json").read_text(encoding="utf-8"))
+
+
+def demo_password() -> str:
+    return demo_config()["password"]
+
+
+def demo_seed(name: str) -> dict[str, Any]:
+    """One municipality's plan as published (``fixtures/seeds/``), the demo's starting point."""
     return json.loads((FIXTURES / "seeds" / name).read_text(encoding="utf-8"))
 
 
@@ -44,71 +57,59 @@ def _membership(user, municipality: Municipality, role: str, institution=None) -
     )
 
 
-@transaction.atomic
-def load_demo_data() -> list[DemoLogin]:
-    config = json.loads((FIXTURES / "demo.json").read_text(encoding="utf-8"))
-    password = config["password"]
+def demo_municipality(entry: dict[str, Any], seed: dict[str, Any]) -> Municipality:
+    """The municipality of one ``demo.json`` entry with the institutions its plan names.
+
+    Updated in place when it exists, so loading the demo twice adds nothing.
+    """
+    municipality, _ = Municipality.objects.update_or_create(
+        slug=entry["slug"], defaults={"name": seed["municipality"]}
+    )
     valid_kinds = set(InstitutionKind.values)
+    for item in seed["institutions"] + entry.get("extra_institutions", []):
+        kind = item["kind"] if item["kind"] in valid_kinds else InstitutionKind.OTHER
+        Institution.objects.update_or_create(
+            municipality=municipality,
+            name=item["name"],
+            defaults={"kind": kind, "abbreviation": (item.get("abbr") or "")[:100]},
+        )
+    return municipality
+
+
+def demo_people(
+    municipality: Municipality, entry: dict[str, Any], config: dict[str, Any]
+) -> list[DemoLogin]:
+    """One person per role; the reporter reports for the entry's ``director_school``."""
+    school = Institution.objects.get(municipality=municipality, name=entry["director_school"])
     logins: list[DemoLogin] = []
-    municipalities = []
-    for entry in config["municipalities"]:
-        seed = _seed(entry["seed"])
-        municipality, _ = Municipality.objects.update_or_create(
-            slug=entry["slug"], defaults={"name": seed["municipality"]}
-        )
-        municipalities.append(municipality)
-        for item in seed["institutions"] + entry.get("extra_institutions", []):
-            kind = item["kind"] if item["kind"] in valid_kinds else InstitutionKind.OTHER
-            Institution.objects.update_or_create(
-                municipality=municipality,
-                name=item["name"],
-                defaults={"kind": kind, "abbreviation": (item.get("abbr") or "")[:100]},
+    for person in config["people"]:
+        email = f"{person['local']}@{entry['mail']}"
+        user = _user(email, person["first_name"], person["last_name"], config["password"])
+        institution = school if person["role"] == Role.REPORTER else None
+        _membership(user, municipality, person["role"], institution)
+        logins.append(
+            DemoLogin(
+                municipality=municipality.name,
+                role=str(Role(person["role"]).label),
+                email=email,
+                institution=institution.name if institution else None,
             )
-        school = Institution.objects.get(municipality=municipality, name=entry["director_school"])
-        # Imported late to keep the institutions app free of a hard dependency on plans.
-        from plans.importer import plan_import
-
-        plan_import(municipality=municipality, data=seed, replace=True)
-        from reports.demo import link_collective_executors
-
-        link_collective_executors(municipality, entry.get("groups", []))
-        for person in config["people"]:
-            email = f"{person['local']}@{entry['mail']}"
-            user = _user(email, person["first_name"], person["last_name"], password)
-            institution = school if person["role"] == Role.REPORTER else None
-            _membership(user, municipality, person["role"], institution)
-            logins.append(
-                DemoLogin(
-                    municipality=municipality.name,
-                    role=str(Role(person["role"]).label),
-                    email=email,
-                    institution=institution.name if institution else None,
-                )
-            )
-    coordinator = config["coordinator"]
-    user = _user(
-        coordinator["email"], coordinator["first_name"], coordinator["last_name"], password
-    )
-    for municipality in municipalities:
-        _membership(user, municipality, coordinator["role"])
-    from indicators.demo import load_demo_values
-    from plans.demo import load_demo_versions
-    from reports.demo import load_demo_reports
-
-    for municipality in municipalities:
-        load_demo_reports(municipality, timezone.localdate())
-        load_demo_values(municipality, timezone.localdate())
-        load_demo_versions(municipality, timezone.localdate(), user)
-    logins.append(
-        DemoLogin(
-            municipality=", ".join(m.name for m in municipalities),
-            role=str(Role(coordinator["role"]).label),
-            email=coordinator["email"],
-            institution=None,
         )
-    )
     return logins
 
 
-def demo_password() -> str:
-    return json.loads((FIXTURES / "demo.json").read_text(encoding="utf-8"))["password"]
+def demo_coordinator(
+    municipalities: list[Municipality], config: dict[str, Any]
+) -> tuple[Any, DemoLogin]:
+    """The one person with a role in every demo municipality (chooses after login)."""
+    person = config["coordinator"]
+    user = _user(person["email"], person["first_name"], person["last_name"], config["password"])
+    for municipality in municipalities:
+        _membership(user, municipality, person["role"])
+    login = DemoLogin(
+        municipality=", ".join(m.name for m in municipalities),
+        role=str(Role(person["role"]).label),
+        email=person["email"],
+        institution=None,
+    )
+    return user, login

@@ -1,6 +1,7 @@
 """Who may do what. Roles are data (``Membership.role``); capabilities are named here, once.
 
-Views declare the capability they need with ``@tenant_view("plan.edit")``; templates ask
+Views declare the capability they need with ``@tenant_view("plan.edit")`` (and, where one
+page does several things, what a POST and each of its actions need); templates ask
 ``{% if "plan.edit" in request.capabilities %}``. A user without a membership in the
 municipality of the URL gets 404, exactly as for a page that does not exist (we never reveal
 which municipalities exist); a member without the capability gets 403.
@@ -9,7 +10,7 @@ which municipalities exist); a member without the capability gets 403.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import logout
@@ -68,10 +69,12 @@ def capabilities_for(memberships: Iterable[Membership]) -> frozenset[str]:
 
 
 def reporting_institution_ids(memberships: Iterable[Membership]) -> frozenset[int]:
+    """The institutions a person reports for: those of memberships that grant
+    ``report.submit``."""
     return frozenset(
         m.institution_id
         for m in memberships
-        if m.role == Role.REPORTER and m.institution_id is not None
+        if m.institution_id is not None and REPORT_SUBMIT in ROLE_CAPABILITIES[m.role]
     )
 
 
@@ -99,14 +102,39 @@ def active_memberships(user: Any, municipality: Municipality) -> list[Membership
     )
 
 
-def tenant_view(capability: str | None = MUNICIPALITY_READ) -> Callable:
-    """Resolve the municipality of the URL once and check the capability.
+# One capability, or a tuple of which any one will do.
+Needs = str | tuple[str, ...]
 
-    Sets ``request.municipality``, ``request.memberships`` and ``request.capabilities``
-    and calls the view without the ``municipality`` slug.
+
+def _names(needs: Needs | None) -> tuple[str, ...]:
+    names = () if needs is None else (needs,) if isinstance(needs, str) else tuple(needs)
+    unknown = set(names) - ALL_CAPABILITIES
+    if unknown:
+        raise ValueError(f"Unknown capability {sorted(unknown)!r}")
+    return names
+
+
+def _allowed(capabilities: frozenset[str], names: tuple[str, ...]) -> bool:
+    return not names or any(name in capabilities for name in names)
+
+
+def tenant_view(
+    capability: Needs | None = MUNICIPALITY_READ,
+    *,
+    post: Needs | None = None,
+    actions: Mapping[str, Needs] | None = None,
+) -> Callable:
+    """Resolve the municipality of the URL once and check the capabilities.
+
+    ``capability`` is needed for every request. A POST needs ``post`` too, and ``actions``
+    maps the value of the POST's ``action`` button to what that action needs on top (the
+    board may save a report it reviews; only ``report.submit`` sends one). Sets
+    ``request.municipality``, ``request.memberships`` and ``request.capabilities`` and
+    calls the view without the ``municipality`` slug.
     """
-    if capability is not None and capability not in ALL_CAPABILITIES:
-        raise ValueError(f"Unknown capability {capability!r}")
+    needs = _names(capability)
+    needs_post = _names(post)
+    needs_action = {action: _names(names) for action, names in (actions or {}).items()}
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
@@ -126,8 +154,13 @@ def tenant_view(capability: str | None = MUNICIPALITY_READ) -> Callable:
                 return redirect_to_login(request.get_full_path())
             request.municipality = tenant
             request.memberships = memberships
-            request.capabilities = capabilities_for(memberships)
-            if capability is not None and capability not in request.capabilities:
+            request.capabilities = capabilities = capabilities_for(memberships)
+            if not _allowed(capabilities, needs):
+                raise PermissionDenied
+            if request.method == "POST" and not (
+                _allowed(capabilities, needs_post)
+                and _allowed(capabilities, needs_action.get(request.POST.get("action", ""), ()))
+            ):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -1,4 +1,6 @@
-"""Writes for municipalities, institutions and memberships. Views and commands call these."""
+"""Writes for municipalities, institutions, memberships and the second factor (TOTP devices).
+
+Views and commands call these."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,10 +19,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pmp_portal.core.concurrency import claim_version
 
-from .models import Institution, Membership, Municipality, Role
+from .models import Institution, Membership, Municipality, Role, SecurityEvent
 
 User = get_user_model()
 
@@ -189,3 +192,93 @@ def municipality_create(*, name: str, slug: str) -> Municipality:
     municipality.full_clean()
     municipality.save()
     return municipality
+
+
+def _own_device(actor: AbstractBaseUser, device: TOTPDevice) -> None:
+    # Each person sets up, proves and turns off only their own second factor.
+    if device.user_id != actor.pk:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def device_start_setup(*, actor: AbstractBaseUser) -> TOTPDevice:
+    """A new authenticator device for ``actor``, not yet guarding the login.
+
+    An earlier setup left unfinished goes. The device counts only once ``device_confirm``
+    has seen a code from it, so nothing is recorded in the account's security events yet.
+    """
+    TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+    # django-otp's name column holds 64 characters; the app shows the account name instead.
+    device = TOTPDevice(user=actor, name=actor.email[:64], confirmed=False)
+    device.full_clean()
+    device.save()
+    return device
+
+
+@transaction.atomic
+def _device_check(*, device: TOTPDevice, token: str) -> ValidationError | None:
+    # The device row is locked while the code is checked, so two requests racing with the
+    # same code cannot both pass (django-otp refuses a code at or before the last one used).
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+    allowed, _why = device.verify_is_allowed()
+    if not allowed:
+        return ValidationError(
+            _(
+                "Pārāk daudz nepareizu kodu. Pagaidiet dažas sekundes un ievadiet jaunu kodu. / "
+                "Too many wrong codes. Wait a few seconds and enter a new code."
+            ),
+            code="otp_throttled",
+        )
+    if device.verify_token(token):
+        return None
+    return ValidationError(
+        _(
+            "Kods nav derīgs vai jau izmantots. Ievadiet pašreizējo kodu no lietotnes. / "
+            "The code is wrong or already used. Enter the current code from the app."
+        ),
+        code="otp_invalid",
+    )
+
+
+def device_verify(*, actor: AbstractBaseUser, device: TOTPDevice, token: str) -> None:
+    """Accept ``token`` from ``actor``'s ``device``, or raise ``ValidationError`` saying why.
+
+    Not one transaction with the error on purpose: django-otp saves each wrong code on the
+    device (its delay doubles after each), and that count must stay when the error is
+    raised, so the check commits first. Callers that write after it use their own
+    transaction for the write (``device_confirm``, ``device_remove``).
+    """
+    _own_device(actor, device)
+    error = _device_check(device=device, token=token)
+    if error is not None:
+        raise error
+
+
+def device_confirm(*, actor: AbstractBaseUser, device: TOTPDevice, token: str) -> TOTPDevice:
+    """Turn the second factor on: a code from the app proves the setup reached it.
+
+    From now on the password alone no longer signs ``actor`` in; the account's security
+    events record it.
+    """
+    device_verify(actor=actor, device=device, token=token)
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        SecurityEvent.objects.create(
+            user_id=device.user_id, actor=actor, kind=SecurityEvent.Kind.OTP_ENABLED
+        )
+    return device
+
+
+def device_remove(*, actor: AbstractBaseUser, device: TOTPDevice, token: str) -> None:
+    """Turn the second factor off, proven with a current code from ``device``.
+
+    Every device of the account goes, a setup in progress too; the password alone signs in
+    again, and the account's security events record who turned it off.
+    """
+    device_verify(actor=actor, device=device, token=token)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user_id=device.user_id).delete()
+        SecurityEvent.objects.create(
+            user_id=device.user_id, actor=actor, kind=SecurityEvent.Kind.OTP_DISABLED
+        )

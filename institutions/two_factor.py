@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,8 +31,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import services
 from .forms_auth import LoginForm
-from .models import SecurityEvent
 
 PENDING = "pmp_otp_pending"
 # The device being set up, known only to the session that pressed "turn on": another session
@@ -66,36 +66,6 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("Kods ir tikai cipari. / The code is digits only."))
         return token
-
-
-@transaction.atomic
-def check(device: TOTPDevice, form: TokenForm) -> bool:
-    """The code is right and allowed now; otherwise the form says why, in Latvian.
-
-    The device row is locked while the code is checked, so two requests racing with the
-    same code cannot both pass (django-otp refuses a code at or before the last one used).
-    """
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-    allowed, _why = device.verify_is_allowed()
-    if not allowed:
-        form.add_error(
-            "token",
-            _(
-                "Pārāk daudz nepareizu kodu. Pagaidiet dažas sekundes un ievadiet jaunu kodu. / "
-                "Too many wrong codes. Wait a few seconds and enter a new code."
-            ),
-        )
-        return False
-    if device.verify_token(form.cleaned_data["token"]):
-        return True
-    form.add_error(
-        "token",
-        _(
-            "Kods nav derīgs vai jau izmantots. Ievadiet pašreizējo kodu no lietotnes. / "
-            "The code is wrong or already used. Enter the current code from the app."
-        ),
-    )
-    return False
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -142,7 +112,11 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if check(device, form):
+        try:
+            services.device_verify(actor=user, device=device, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error("token", error)
+        else:
             target = pending["next"]
             request.session.pop(PENDING, None)
             auth.login(request, user, backend=pending["backend"])
@@ -189,33 +163,31 @@ def security(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST if action in {"confirm", "disable"} else None)
     if request.method == "POST":
         if action == "start" and device is None:
-            with transaction.atomic():
-                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-                created = TOTPDevice.objects.create(user=user, name=user.email, confirmed=False)
-            request.session[SETUP] = created.pk
+            request.session[SETUP] = services.device_start_setup(actor=user).pk
             return redirect("account-security")
         ready = form.is_valid() if action in {"confirm", "disable"} else False
-        if action == "confirm" and device is None and pending and ready and check(pending, form):
-            with transaction.atomic():
-                pending.confirmed = True
-                pending.save(update_fields=["confirmed"])
-                SecurityEvent.objects.create(
-                    user=user, actor=user, kind=SecurityEvent.Kind.OTP_ENABLED
+        if action == "confirm" and device is None and pending and ready:
+            try:
+                services.device_confirm(
+                    actor=user, device=pending, token=form.cleaned_data["token"]
                 )
-            django_otp.login(request, pending)
-            messages.success(
-                request,
-                _("Divpakāpju pieteikšanās ieslēgta: turpmāk pēc paroles prasīsim kodu."),
-            )
-            return redirect("account-security")
-        if action == "disable" and device is not None and ready and check(device, form):
-            with transaction.atomic():
-                TOTPDevice.objects.filter(user=user).delete()
-                SecurityEvent.objects.create(
-                    user=user, actor=user, kind=SecurityEvent.Kind.OTP_DISABLED
+            except ValidationError as error:
+                form.add_error("token", error)
+            else:
+                django_otp.login(request, pending)
+                messages.success(
+                    request,
+                    _("Divpakāpju pieteikšanās ieslēgta: turpmāk pēc paroles prasīsim kodu."),
                 )
-            messages.success(request, _("Divpakāpju pieteikšanās izslēgta."))
-            return redirect("account-security")
+                return redirect("account-security")
+        if action == "disable" and device is not None and ready:
+            try:
+                services.device_remove(actor=user, device=device, token=form.cleaned_data["token"])
+            except ValidationError as error:
+                form.add_error("token", error)
+            else:
+                messages.success(request, _("Divpakāpju pieteikšanās izslēgta."))
+                return redirect("account-security")
     return render(
         request,
         "registration/security.html",

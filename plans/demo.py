@@ -14,13 +14,13 @@ import re
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
 
 from institutions.models import Municipality
 
 from . import services
 from .models import Activity, Goal, Plan, PlanVersion, ResourceRow, Target, Task
-from .parsing import parse_number, parse_plan_date
+from .parsing import parse_number
+from .parts import RESOURCE, TASK
 
 
 def _school_year(today: datetime.date) -> int:
@@ -71,11 +71,13 @@ def load_demo_versions(municipality: Municipality, today: datetime.date, actor) 
         new_text = re.sub(
             r"\d+(?:[.,]\d+)?", _lv_number(target.value_number * better), target.text, count=1
         )
-        target.text, target.value_number = new_text, parse_number(new_text)
-        target.extra.pop("_raw", None)
-        target._history_user = actor
-        target._change_reason = "Ikgadējā aktualizācija"
-        target.save()
+        services.part_update(
+            actor=actor,
+            instance=target,
+            values={"text": new_text, "value_number": parse_number(new_text)},
+            loaded_version=target.version,
+            change_reason="Ikgadējā aktualizācija",
+        )
         explanations[f"indicator:{target.indicator_id}"] = (
             "Pirmo divu gadu rezultāti pārsniedz plānoto; mērķis noteikts augstāks, "
             "lai saglabātu virzību."
@@ -89,20 +91,19 @@ def load_demo_versions(municipality: Municipality, today: datetime.date, actor) 
         siblings = Activity.objects.filter(plan=plan, goal=goal)
         number = f"{goal.number or '0'}.{siblings.count() + 1}"
         example = siblings.order_by("order").first()
-        activity = Activity(
-            municipality=municipality,
+        activity = services.part_create(
+            actor=actor,
             plan=plan,
-            goal=goal,
-            goal_number=goal.number,
-            number=number,
-            title="Mentoru atbalsts 7.–9. klašu skolēniem ar mācību grūtībām",
-            planned_result="Katru mācību gadu vismaz 20 skolēni saņem mentora atbalstu.",
-            responsible_text=example.responsible_text if example else None,
-            years=[y for y in plan.years if y > school_year],
-            order=(Activity.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1,
+            model=Activity,
+            values={
+                "goal": goal,
+                "number": number,
+                "title": "Mentoru atbalsts 7.–9. klašu skolēniem ar mācību grūtībām",
+                "planned_result": "Katru mācību gadu vismaz 20 skolēni saņem mentora atbalstu.",
+                "responsible_text": example.responsible_text if example else None,
+                "years": [y for y in plan.years if y > school_year],
+            },
         )
-        activity._history_user = actor
-        activity.save()
         explanations[f"activity:{activity.pk}"] = (
             "Semestru atskaitēs skolas norāda, ka mācību grūtības ir biežākais kavējumu "
             "iemesls pamatskolas posmā; mentoru atbalsts papildina esošās aktivitātes."
@@ -111,12 +112,14 @@ def load_demo_versions(municipality: Municipality, today: datetime.date, actor) 
     tasks = list(Task.objects.filter(plan=plan, end_date__isnull=False).order_by("order"))
     moved = next((t for t in tasks if t.end_date.year < plan.period_end), None)
     if moved is not None:
-        new_end = parse_plan_date(f"{moved.end_date.year + 1}-06", end=True)
-        moved.end_text = f"{moved.end_date.year + 1}-06"
-        moved.end_date, moved.end_precision = new_end.date, new_end.precision
+        end = TASK.by_name["end_text"]
         moved.extra.pop("deadline_text", None)
-        moved._history_user = actor
-        moved.save()
+        services.part_update(
+            actor=actor,
+            instance=moved,
+            values={**end.kind.load(f"06.{moved.end_date.year + 1}.", end), "extra": moved.extra},
+            loaded_version=moved.version,
+        )
         explanations[f"task:{moved.pk}"] = (
             "Uzdevums turpinās: termiņš pagarināts līdz mācību gada beigām."
         )
@@ -125,29 +128,26 @@ def load_demo_versions(municipality: Municipality, today: datetime.date, actor) 
     )
     if removed is not None:
         explanations[f"task:{removed.pk}"] = "Uzdevums izpildīts; turpmāk tas nav vajadzīgs."
-        removed._history_user = actor
-        removed.delete()
+        services.part_delete(actor=actor, instance=removed, loaded_version=removed.version)
 
     if goal is not None:
-        row = ResourceRow(
-            municipality=municipality,
+        amount, sources = RESOURCE.by_name["amount"], RESOURCE.by_name["funding_sources"]
+        row = services.part_create(
+            actor=actor,
             plan=plan,
-            activity=activity,
-            level=goal.level,
-            activity_number=activity.number,
-            activity_title=activity.title,
-            planned_result=activity.planned_result,
-            human_resources="Mentori — pedagogi un jaunatnes darbinieki (4 slodzes daļas)",
-            financial_resources="Mentoru darba samaksa un apmācības",
-            funding_sources=["Pašvaldības budžets"],
-            funding_codes=["municipal"],
-            amount_eur=Decimal(3000),
-            amount_text="3000",
-            responsible_text=activity.responsible_text,
-            order=(ResourceRow.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1,
+            model=ResourceRow,
+            values={
+                "activity": activity,
+                "level": goal.level,
+                "activity_title": activity.title,
+                "planned_result": activity.planned_result,
+                "human_resources": "Mentori — pedagogi un jaunatnes darbinieki (4 slodzes daļas)",
+                "financial_resources": "Mentoru darba samaksa un apmācības",
+                "responsible_text": activity.responsible_text,
+                **sources.kind.load(["Pašvaldības budžets"], sources),
+                **amount.kind.load("3000", amount),
+            },
         )
-        row._history_user = actor
-        row.save()
         explanations[f"resource:{row.pk}"] = (
             "Mentoru darba samaksa paredzēta pašvaldības 2027. gada budžeta projektā."
         )

@@ -1,17 +1,43 @@
-"""The plan back in the seeds' JSON format: what was imported comes out unchanged."""
+"""The plan back in the seeds' JSON format: what was imported comes out unchanged.
+
+Each table's rows are written through the part definitions (``plans.parts``), the same
+ones the import reads, so a value changed in the browser or the workbook is what comes out.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .importer import ABSENT
 from .models import Plan
+from .parts import BASELINE, FILE_PARTS, INDICATOR, Part
+from .services import ABSENT
 
 
 def _row(known: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     absent = set(extra.get(ABSENT, []))
     row = {k: v for k, v in known.items() if k not in absent}
     row.update({k: v for k, v in extra.items() if not k.startswith("_")})
+    return row
+
+
+def part_row(part: Part, obj: Any) -> dict[str, Any]:
+    """One row of ``part`` as the JSON file has it."""
+    return _row({f.json_key: f.kind.dump(obj, f) for f in part.json_fields}, obj.extra)
+
+
+def _indicator(indicator) -> dict[str, Any]:
+    row = part_row(INDICATOR, indicator)
+    baseline_key = INDICATOR.by_name["baselines"].json_key
+    targets_key = INDICATOR.by_name["targets"].json_key
+    baselines = [part_row(BASELINE, b) for b in indicator.baselines.all()]
+    if indicator.extra.get("_baseline_shape") == "list" or len(baselines) > 1:
+        baseline: Any = baselines
+    else:
+        baseline = baselines[0] if baselines else None
+    if baseline_key in row:
+        row[baseline_key] = baseline
+    if targets_key in row and indicator.extra.get("_targets_none"):
+        row[targets_key] = None
     return row
 
 
@@ -36,18 +62,6 @@ def plan_export(plan: Plan) -> dict[str, Any]:
         "title": plan.title,
         "period": {"start": plan.period_start, "end": plan.period_end},
         "abbreviations": plan.abbreviations,
-        "institutions": [
-            _row(
-                {
-                    "name": i.name,
-                    "abbr": i.abbreviation,
-                    "kind": i.kind,
-                    "role_in_cooperation": i.duties,
-                },
-                i.extra,
-            )
-            for i in plan.planinstitutions.all()
-        ],
         "cooperation_model": None
         if cooperation_extra is None
         else _row(
@@ -59,109 +73,12 @@ def plan_export(plan: Plan) -> dict[str, Any]:
             },
             cooperation_extra,
         ),
-        "situation": [
-            _row(
-                {"category": s.category, "summary_en": s.description, "figures": s.figures},
-                s.extra,
-            )
-            for s in plan.situationitems.all()
-        ],
-        "goals": [
-            _row(
-                {
-                    "level": g.level,
-                    "number": g.number,
-                    "title": g.title,
-                    "expected_results": g.expected_results,
-                },
-                g.extra,
-            )
-            for g in plan.goals.all()
-        ],
-        "indicators": [_indicator(i) for i in plan.indicators.all()],
-        "activities": [
-            _row(
-                {
-                    "goal_number": a.goal_number,
-                    "number": a.number,
-                    "title": a.title,
-                    "expected_result": a.planned_result,
-                    "responsible": a.responsible_text,
-                    "involved": a.involved_texts,
-                    "years": a.years,
-                },
-                a.extra,
-            )
-            for a in plan.activitys.all()
-        ],
-        "tasks": [
-            _row(
-                {
-                    "activity_number": t.activity_number,
-                    "number": t.number,
-                    "title": t.title,
-                    "start": t.start_text,
-                    "end": t.end_text,
-                    "executors": t.executor_texts,
-                    "supervisor": t.supervisor_text,
-                },
-                t.extra,
-            )
-            for t in plan.tasks.all()
-        ],
-        "resources": [
-            _row(
-                {
-                    "level": r.level,
-                    "activity_number": r.activity_number,
-                    "activity_title": r.activity_title,
-                    "planned_result": r.planned_result,
-                    "human_resources": r.human_resources,
-                    "support_resources": r.support_resources,
-                    "financial_resources": r.financial_resources,
-                    "time_resources": r.time_resources,
-                    "funding_sources": r.funding_sources,
-                    "amount_eur": r.amount_text,
-                    "responsible": r.responsible_text,
-                },
-                r.extra,
-            )
-            for r in plan.resourcerows.all()
-        ],
         "results_accounting": plan.results_accounting,
         "monitoring": plan.monitoring,
         "distinctive_en": plan.distinctive,
     }
+    for part in FILE_PARTS:
+        rows = getattr(plan, f"{part.model._meta.model_name}s").all()
+        write = _indicator if part is INDICATOR else lambda obj, part=part: part_row(part, obj)
+        top[part.json] = [write(obj) for obj in rows]
     return _row(top, plan.extra)
-
-
-def _indicator(indicator) -> dict[str, Any]:
-    baselines = [
-        _row(
-            {"label": b.label, "value": b.extra.get("_raw_value"), "as_of": b.as_of},
-            b.extra,
-        )
-        for b in indicator.baselines.all()
-    ]
-    shape = indicator.extra.get("_baseline_shape")
-    if shape == "list" or len(baselines) > 1:
-        baseline = baselines
-    else:
-        baseline = baselines[0] if baselines else None
-    targets = None
-    if not indicator.extra.get("_targets_none"):
-        targets = {str(t.year): t.extra.get("_raw", t.text) for t in indicator.targets.all()}
-    return _row(
-        {
-            "level": indicator.level,
-            "number": indicator.number,
-            "name": indicator.name,
-            "baseline": baseline,
-            "targets": targets,
-            "kind": indicator.kind,
-            "direction": indicator.direction,
-            "data_source": indicator.data_source,
-            "disaggregation": indicator.disaggregation,
-        },
-        indicator.extra,
-    )

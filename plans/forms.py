@@ -4,17 +4,37 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db import models
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
 from pmp_portal.core.text import latvian_sorted
 from pmp_portal.core.validators import validate_no_personal_code
 
-from .models import Activity, Baseline, Goal, Indicator, Level, Plan, ResourceRow, Target, Task
+from .fieldkinds import Lines
+from .models import (
+    Activity,
+    Baseline,
+    FundingSource,
+    Goal,
+    Indicator,
+    Level,
+    Plan,
+    ResourceRow,
+    Target,
+    Task,
+)
 from .parsing import parse_plan_date
+from .parts import ACTIVITY, BASELINE, GOAL, INDICATOR, RESOURCE, TARGET, TASK, Part, part_of
 
-FUNDING_SOURCES = ["ES fondi", "Pašvaldības budžets", "Valsts budžets", "NVO"]
+
+def _source_names() -> dict[str, str]:
+    """The template's Latvian name of each funding source → its code."""
+    with translation.override("lv"):
+        return {str(label): code for code, label in FundingSource.choices}
 
 
 class LinesField(forms.CharField):
@@ -40,6 +60,22 @@ class _NoPersonalCodes:
                 field.validators.append(validate_no_personal_code)
 
 
+def widgets(part: Part) -> dict[str, forms.Widget]:
+    """How the part's fields are edited: a text box where the definition gives it rows, one
+    line for other long texts, check boxes for institutions."""
+    result: dict[str, forms.Widget] = {}
+    for name in part.form_fields:
+        model_field = part.model._meta.get_field(name)
+        f = part.by_name.get(name)
+        if f is not None and f.rows:
+            result[name] = forms.Textarea(attrs={"rows": f.rows})
+        elif isinstance(model_field, models.TextField):
+            result[name] = forms.TextInput()
+        elif isinstance(model_field, models.ManyToManyField):
+            result[name] = forms.CheckboxSelectMultiple()
+    return result
+
+
 class PartForm(_NoPersonalCodes, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -48,6 +84,22 @@ class PartForm(_NoPersonalCodes, forms.ModelForm):
         self.plan = plan
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        part = part_of(self._meta.model)
+        for f in part.fields:
+            if f.name not in self.fields or f.name not in f.form_fields:
+                continue
+            label = capfirst(f.verbose_label)
+            if len(f.form_fields) > 1:  # the plan's wording beside the chosen institutions
+                label = _("%(label)s, kā plānā") % {"label": label}
+            if isinstance(f.kind, Lines):
+                label = _("%(label)s (viens ieraksts rindā)") % {"label": label}
+                self.fields[f.name] = LinesField(
+                    label=label, required=False, validators=[validate_no_personal_code]
+                )
+            else:
+                self.fields[f.name].label = label
+            if f.help:
+                self.fields[f.name].help_text = f.help
         institutions = latvian_sorted(
             Institution.objects.for_municipality(plan.municipality), key=lambda i: i.name
         )
@@ -64,14 +116,10 @@ class PartForm(_NoPersonalCodes, forms.ModelForm):
 
 
 class GoalForm(PartForm):
-    expected_results = LinesField(
-        label=_("Sagaidāmie rezultāti (katrs savā rindā)"), required=False
-    )
-
     class Meta:
         model = Goal
-        fields = ["level", "number", "title", "expected_results"]
-        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+        fields = GOAL.form_fields
+        widgets = widgets(GOAL)
 
 
 class IndicatorForm(PartForm):
@@ -94,21 +142,8 @@ class IndicatorForm(PartForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "level",
-            "number",
-            "name",
-            "kind",
-            "direction",
-            "data_source",
-            "disaggregation",
-            "reported_by_schools",
-        ]
-        widgets = {
-            "name": forms.Textarea(attrs={"rows": 2}),
-            "data_source": forms.TextInput(),
-            "disaggregation": forms.TextInput(),
-        }
+        fields = INDICATOR.form_fields
+        widgets = widgets(INDICATOR)
 
 
 class _TableRowForm(_NoPersonalCodes):
@@ -124,15 +159,15 @@ class _TableRowForm(_NoPersonalCodes):
 class BaselineForm(_TableRowForm, forms.ModelForm):
     class Meta:
         model = Baseline
-        fields = ["label", "value_text", "as_of"]
-        widgets = {"value_text": forms.TextInput(), "as_of": forms.TextInput()}
+        fields = BASELINE.form_fields
+        widgets = widgets(BASELINE)
 
 
 class TargetForm(_TableRowForm, forms.ModelForm):
     class Meta:
         model = Target
-        fields = ["year", "text"]
-        widgets = {"text": forms.TextInput()}
+        fields = TARGET.form_fields
+        widgets = widgets(TARGET)
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -179,34 +214,15 @@ class ActivityForm(PartForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    involved_texts = LinesField(
-        label=_("Iesaistītās institūcijas, kā plānā (katra savā rindā)"), required=False
-    )
 
     class Meta:
         model = Activity
-        fields = [
-            "goal",
-            "number",
-            "title",
-            "planned_result",
-            "responsible_text",
-            "responsible",
-            "involved_texts",
-            "involved",
-            "years",
-        ]
+        fields = ACTIVITY.form_fields
         labels = {
             "responsible": _("Atbildīgās iestādes (saite)"),
             "involved": _("Iesaistītās iestādes (saite)"),
         }
-        widgets = {
-            "title": forms.Textarea(attrs={"rows": 2}),
-            "planned_result": forms.Textarea(attrs={"rows": 3}),
-            "responsible_text": forms.TextInput(),
-            "responsible": forms.CheckboxSelectMultiple,
-            "involved": forms.CheckboxSelectMultiple,
-        }
+        widgets = widgets(ACTIVITY)
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, plan=plan, **kwargs)
@@ -219,43 +235,14 @@ class ActivityForm(PartForm):
 
 
 class TaskForm(PartForm):
-    executor_texts = LinesField(
-        label=_("Izpildītāji, kā plānā (katrs savā rindā)"),
-        required=False,
-        help_text=_("Ja atstāj tukšu, izmanto zemāk izvēlēto iestāžu nosaukumus."),
-    )
-
     class Meta:
         model = Task
-        fields = [
-            "activity",
-            "number",
-            "title",
-            "description",
-            "start_text",
-            "end_text",
-            "executor_texts",
-            "executors",
-            "supervisor_text",
-            "supervisor",
-        ]
+        fields = TASK.form_fields
         labels = {
-            "start_text": _("Sākums"),
-            "end_text": _("Beigas"),
             "executors": _("Izpildītāju iestādes (atskaitēm)"),
-            "supervisor_text": _("Par uzraudzību atbildīgā institūcija, kā plānā"),
             "supervisor": _("Uzraugošā iestāde (saite)"),
         }
-        help_texts = {
-            "start_text": _("Piemēram: 2024, 09.2024. vai 01.09.2024."),
-            "end_text": _("Piemēram: 2028, 06.2024. vai 31.12.2028."),
-        }
-        widgets = {
-            "title": forms.Textarea(attrs={"rows": 2}),
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "executors": forms.CheckboxSelectMultiple,
-            "supervisor_text": forms.TextInput(),
-        }
+        widgets = widgets(TASK)
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, plan=plan, **kwargs)
@@ -295,7 +282,7 @@ class TaskForm(PartForm):
 class ResourceForm(PartForm):
     funding_sources = forms.MultipleChoiceField(
         label=_("Finanšu avoti"),
-        choices=[(s, s) for s in FUNDING_SOURCES],
+        choices=[(c, label) for c, label in FundingSource.choices if c != FundingSource.OTHER],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -303,27 +290,8 @@ class ResourceForm(PartForm):
 
     class Meta:
         model = ResourceRow
-        fields = [
-            "level",
-            "activity",
-            "activity_title",
-            "planned_result",
-            "human_resources",
-            "support_resources",
-            "financial_resources",
-            "time_resources",
-            "amount_eur",
-            "responsible_text",
-        ]
-        widgets = {
-            "activity_title": forms.Textarea(attrs={"rows": 2}),
-            "planned_result": forms.Textarea(attrs={"rows": 2}),
-            "human_resources": forms.Textarea(attrs={"rows": 2}),
-            "support_resources": forms.Textarea(attrs={"rows": 2}),
-            "financial_resources": forms.Textarea(attrs={"rows": 2}),
-            "time_resources": forms.Textarea(attrs={"rows": 2}),
-            "responsible_text": forms.TextInput(),
-        }
+        fields = RESOURCE.form_fields
+        widgets = widgets(RESOURCE)
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, plan=plan, **kwargs)
@@ -331,8 +299,15 @@ class ResourceForm(PartForm):
         self.fields["level"].choices = [("", "---------"), *Level.choices]
         if self.instance.pk:
             sources = self.instance.funding_sources or []
-            self.initial["funding_sources"] = [s for s in sources if s in FUNDING_SOURCES]
-            self.initial["other_sources"] = [s for s in sources if s not in FUNDING_SOURCES]
+            named = _source_names()
+            self.initial["funding_sources"] = [named[s] for s in sources if s in named]
+            self.initial["other_sources"] = [s for s in sources if s not in named]
+
+    def clean_funding_sources(self) -> list[str]:
+        """The chosen sources in the plan's words: the template's Latvian names."""
+        codes = self.cleaned_data["funding_sources"]
+        names = {code: name for name, code in _source_names().items()}
+        return [names[code] for code in codes]
 
     def clean_amount_eur(self):
         amount = self.cleaned_data.get("amount_eur")

@@ -110,7 +110,7 @@ class PlanInstitution(PlanPart):
     )
     name = models.CharField(_("nosaukums plānā"), max_length=300)
     abbreviation = models.CharField(_("saīsinājums"), max_length=100, null=True, blank=True)
-    kind = models.CharField(_("veids"), max_length=40)
+    kind = models.CharField(_("veids"), max_length=40, blank=True)
     duties = models.JSONField(_("pienākumi sadarbības modelī"), default=list, blank=True)
 
     class Meta(PlanPart.Meta):

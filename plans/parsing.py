@@ -123,6 +123,22 @@ class InstitutionIndex:
                     self._aliases.setdefault(key, institution)
                     self._short.setdefault(key, institution)
 
+    def match(self, text: str | list[str] | None) -> tuple[list, list[str]]:
+        """The institutions a text (or each text of a list) names, and the names not found.
+
+        A whole text that is one name wins over its parts: "Mūzikas, mākslas, sporta skolas"
+        is one institution, not three.
+        """
+        found: list = []
+        unknown: list[str] = []
+        for item in text if isinstance(text, list) else [text or ""]:
+            whole = self.find(item)
+            names = [] if whole is not None else split_names(item)
+            candidates = [whole] if whole is not None else [self.find(n) for n in names]
+            unknown += [n for n, i in zip(names, candidates, strict=False) if i is None]
+            found += [i for i in candidates if i is not None and i not in found]
+        return found, unknown
+
     def find(self, name: str) -> object | None:
         key = normalize_name(name)
         if not key:

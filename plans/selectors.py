@@ -12,6 +12,7 @@ from institutions.models import Institution, Membership, Municipality, Role
 from pmp_portal.core.text import latvian_sorted
 
 from .models import Activity, Goal, Indicator, Level, Plan, PlanInstitution, ResourceRow, Task
+from .parts import BASELINE, EDITABLE, TARGET
 
 MONITORING_LABELS = {
     "responsible": _("Atbildīgais par uzraudzību"),
@@ -156,6 +157,11 @@ def plan_tables(plan: Plan, filters: PlanFilters, memberships: list[Membership])
         "all_goals": all_goals,
         "all_institutions": all_institutions,
         "levels": Level.choices,
+        # The template's column headings, as the part definitions give them.
+        "headings": {
+            part.name: {f.name: f.heading for f in part.fields if f.heading}
+            for part in (*EDITABLE.values(), BASELINE, TARGET)
+        },
     }
 
 

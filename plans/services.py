@@ -2,140 +2,149 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max, ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmp_portal.core.concurrency import claim_version
 
-from .importer import ABSENT
-from .models import Activity, Goal, Indicator, Plan, PlanPart, PlanVersion, ResourceRow, Task
-from .parsing import funding_codes, parse_number
+from .fieldkinds import Lines
+from .models import (
+    Activity,
+    Baseline,
+    Goal,
+    Plan,
+    PlanPart,
+    PlanVersion,
+    ResourceRow,
+    Task,
+)
+from .parsing import parse_number
+from .parts import Part, part_of
 
-EDITABLE: dict[str, type[PlanPart]] = {
-    "goal": Goal,
-    "indicator": Indicator,
-    "activity": Activity,
-    "task": Task,
-    "resource": ResourceRow,
-}
+ABSENT = "_absent"  # template keys an imported row did not have, so the export leaves them out
+# What an import keeps about the shape of the file's row, so the export gives it back.
+SHAPE_KEYS = {ABSENT, "_targets_none"}
+# Links the service sets from scoped rows itself; validating them again would cost a query each.
+_LINKS = ["municipality", "plan", "indicator", "goal", "activity", "supervisor", "institution"]
+_M2M = ["responsible", "involved", "executors"]
 
 
-@transaction.atomic
-def part_save(
-    *,
-    actor: AbstractBaseUser,
-    plan: Plan,
-    form,
-    loaded_version: int | None,
-    formsets: tuple = (),
-    change_reason: str = "",
-) -> PlanPart:
-    instance: PlanPart = form.save(commit=False)
-    if instance.pk:
-        claim_version(instance, loaded_version)
-    else:
-        instance.municipality_id = plan.municipality_id
-        instance.plan = plan
-        last = type(instance).objects.filter(plan=plan).aggregate(m=Max("order"))["m"]
-        instance.order = 0 if last is None else last + 1
-    if isinstance(instance, Task):
-        start, end = form.parsed_dates
-        instance.start_date, instance.start_precision = (
-            (start.date, start.precision) if start else (None, None)
-        )
-        instance.end_date, instance.end_precision = (
-            (end.date, end.precision) if end else (None, None)
-        )
-        # The plan's own wording of the deadline gives way once the dates are retyped.
-        if {"start_text", "end_text"} & set(form.changed_data):
-            instance.extra.pop("deadline_text", None)
-    if isinstance(instance, ResourceRow):
-        instance.funding_sources = [
-            *form.cleaned_data["funding_sources"],
-            *form.cleaned_data["other_sources"],
-        ]
-        instance.funding_codes = funding_codes(instance.funding_sources)[0]
-        # The plan's own wording of the amount ("pēc vajadzības", "1 200") stays unless the
-        # amount itself was changed.
-        if "amount_eur" in form.changed_data:
-            instance.amount_text = None if instance.amount_eur is None else str(instance.amount_eur)
-    # Numbers that tie rows together in the template's tables follow the chosen link.
+def _stamp(instance: PlanPart, actor: AbstractBaseUser | None, change_reason: str) -> None:
+    instance._history_user = actor
+    if change_reason:
+        instance._change_reason = change_reason.strip()
+
+
+def _follow_links(instance: PlanPart) -> None:
+    """Numbers that tie rows together in the template's tables follow the chosen link."""
     if isinstance(instance, Activity) and instance.goal_id:
         instance.goal_number = instance.goal.number
     if isinstance(instance, Task | ResourceRow) and instance.activity_id:
         instance.activity_number = instance.activity.number
-    if isinstance(instance, Indicator) and formsets:
-        instance.extra.pop("_targets_none", None)
-    # Edited in the portal, the row now has every template field.
-    instance.extra.pop(ABSENT, None)
-    _fill_texts_from_links(instance, form.cleaned_data)
-    instance._history_user = actor
-    if change_reason:
-        instance._change_reason = change_reason.strip()
-    instance.full_clean(exclude=["responsible", "involved", "executors"])
+
+
+def _fit_decimals(instance: PlanPart) -> None:
+    """Round numbers read from the plan's words to the places the column keeps, as the
+    database would when saving, so validation judges what is stored."""
+    for model_field in instance._meta.concrete_fields:
+        if isinstance(model_field, models.DecimalField):
+            value = getattr(instance, model_field.attname)
+            if isinstance(value, Decimal) and value.is_finite():
+                places = Decimal(1).scaleb(-model_field.decimal_places)
+                setattr(instance, model_field.attname, value.quantize(places))
+
+
+def _write(
+    instance: PlanPart,
+    *,
+    actor: AbstractBaseUser | None,
+    links: dict[str, list] | None,
+    change_reason: str,
+) -> PlanPart:
+    _follow_links(instance)
+    _fit_decimals(instance)
+    _stamp(instance, actor, change_reason)
+    instance.full_clean(exclude=[*_LINKS, *_M2M], validate_unique=False)
     instance.save()
-    form.save_m2m()
-    if isinstance(instance, Activity) and "number" in form.changed_data:
-        # Tasks and resource rows show their activity's number; keep it in step.
-        Task.objects.filter(activity=instance).update(activity_number=instance.number)
-        ResourceRow.objects.filter(activity=instance).update(activity_number=instance.number)
-    if isinstance(instance, Goal) and "number" in form.changed_data:
-        Activity.objects.filter(goal=instance).update(goal_number=instance.number)
-    for formset in formsets:
-        formset.instance = instance
-        for child in formset.save(commit=False):
-            child.municipality_id = plan.municipality_id
-            child.plan = plan
-            child.extra.pop(ABSENT, None)
-            child._history_user = actor
-            if change_reason:
-                child._change_reason = change_reason.strip()
-            if hasattr(child, "value_text"):
-                child.value_number = parse_number(child.value_text)
-                child.extra["_raw_value"] = child.value_text
-            else:
-                child.value_number = parse_number(child.text)
-                child.extra.pop("_raw", None)
-            child.save()
-        for child in formset.deleted_objects:
-            child._history_user = actor
-            if change_reason:
-                child._change_reason = change_reason.strip()
-            try:
-                child.delete()
-            except ProtectedError:
-                raise ValidationError(
-                    _(
-                        "Grupai “%(group)s” jau ir izmērītas vērtības, tāpēc to dzēst nevar; "
-                        "nekas nav saglabāts."
-                    )
-                    % {"group": child}
-                ) from None
+    for name, rows in (links or {}).items():
+        getattr(instance, name).set(rows)
     return instance
 
 
-def _fill_texts_from_links(instance: PlanPart, data: dict) -> None:
-    """The plan page shows the plan's wording; where none was typed, the chosen names."""
-    if isinstance(instance, Task):
-        if not instance.executor_texts and data.get("executors"):
-            instance.executor_texts = [i.name for i in data["executors"]]
-        if not instance.supervisor_text and data.get("supervisor"):
-            instance.supervisor_text = data["supervisor"].name
-    if isinstance(instance, Activity):
-        if not instance.responsible_text and data.get("responsible"):
-            instance.responsible_text = ", ".join(i.name for i in data["responsible"])
-        if not instance.involved_texts and data.get("involved"):
-            instance.involved_texts = [i.name for i in data["involved"]]
+@transaction.atomic
+def part_create(
+    *,
+    actor: AbstractBaseUser | None,
+    plan: Plan,
+    model: type[PlanPart],
+    values: dict[str, Any],
+    links: dict[str, list] | None = None,
+    order: int | None = None,
+    change_reason: str = "",
+) -> PlanPart:
+    """A new row of the plan; ``actor`` None only for the command line and the demo."""
+    values = dict(values)
+    order = values.pop("order", order)
+    if order is None:
+        last = model.objects.filter(plan=plan).aggregate(m=Max("order"))["m"]
+        order = 0 if last is None else last + 1
+    instance = model(municipality_id=plan.municipality_id, plan=plan, order=order, **values)
+    return _write(instance, actor=actor, links=links, change_reason=change_reason)
 
 
 @transaction.atomic
-def part_delete(*, actor: AbstractBaseUser, instance: PlanPart, loaded_version: int | None):
+def part_update(
+    *,
+    actor: AbstractBaseUser | None,
+    instance: PlanPart,
+    values: dict[str, Any],
+    loaded_version: int | None,
+    links: dict[str, list] | None = None,
+    change_reason: str = "",
+) -> PlanPart:
+    """Change a row the writer loaded at ``loaded_version``; a newer save wins and this one
+    is refused (``ConflictError``), so a browser tab opened before an import is told."""
+    renumbered = False
+    if isinstance(instance, Activity | Goal) and "number" in values:
+        stored = type(instance).objects.filter(pk=instance.pk).values_list("number", flat=True)
+        renumbered = stored.first() != values["number"]
+    claim_version(instance, loaded_version)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    _write(instance, actor=actor, links=links, change_reason=change_reason)
+    if renumbered:
+        # Tasks and resource rows show their activity's number, activities their goal's.
+        if isinstance(instance, Activity):
+            Task.objects.filter(activity=instance).update(activity_number=instance.number)
+            ResourceRow.objects.filter(activity=instance).update(activity_number=instance.number)
+        if isinstance(instance, Goal):
+            Activity.objects.filter(goal=instance).update(goal_number=instance.number)
+    return instance
+
+
+@transaction.atomic
+def part_delete(
+    *, actor: AbstractBaseUser | None, instance: PlanPart, loaded_version: int | None
+) -> None:
     claim_version(instance, loaded_version)
     instance._history_user = actor
-    instance.delete()
+    try:
+        instance.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _(
+                "Grupai “%(group)s” jau ir izmērītas vērtības, tāpēc to dzēst nevar; "
+                "nekas nav saglabāts."
+            )
+            % {"group": instance}
+        ) from None
 
 
 @transaction.atomic
@@ -152,6 +161,117 @@ def part_move(*, actor: AbstractBaseUser, instance: PlanPart, direction: str) ->
             row.order = order
             row._history_user = actor
             row.save(update_fields=["order"])
+
+
+# --- the browser's forms ------------------------------------------------------------------
+
+
+def _form_values(part: Part, form) -> tuple[dict[str, Any], dict[str, list]]:
+    """The row's attributes and institution links from a valid form of ``part``."""
+    data = form.cleaned_data
+    values: dict[str, Any] = {}
+    links: dict[str, list] = {}
+    for f in part.fields:
+        for name in f.form_fields:
+            if name in _M2M:
+                links[name] = list(data.get(name) or [])
+            elif name in data:
+                values[name] = data[name]
+        # The kind derives what goes with what was typed: a deadline's date and precision,
+        # an amount's wording, the codes of the funding sources.
+        values.update(f.kind.from_form(f, form))
+    _fill_texts_from_links(part, values, links)
+    return values, links
+
+
+def _fill_texts_from_links(part: Part, values: dict[str, Any], links: dict[str, list]) -> None:
+    """The plan page shows the plan's wording; where none was typed, the chosen names."""
+    for f in part.links:
+        chosen = links.get(f.link, values.get(f.link))
+        names = (
+            [i.name for i in chosen]
+            if isinstance(chosen, list)
+            else [chosen.name]
+            if chosen
+            else []
+        )
+        if f.name in values and not values[f.name] and names:
+            values[f.name] = names if isinstance(f.kind, Lines) else ", ".join(names)
+
+
+@transaction.atomic
+def part_save(
+    *,
+    actor: AbstractBaseUser,
+    plan: Plan,
+    form,
+    loaded_version: int | None,
+    formsets: tuple = (),
+    change_reason: str = "",
+) -> PlanPart:
+    """Save a valid form of one of the plan's editable parts (and its child rows)."""
+    instance: PlanPart = form.instance
+    part = part_of(instance)
+    values, links = _form_values(part, form)
+    # Edited in the portal, the row now has every template field: what the import kept
+    # about the file's shape (keys it lacked, a "targets": null) no longer holds.
+    retyped = {f.wording for f in part.fields if f.wording and f.name in form.changed_data}
+    values["extra"] = {
+        k: v for k, v in instance.extra.items() if k not in SHAPE_KEYS and k not in retyped
+    }
+    if instance.pk:
+        part_update(
+            actor=actor,
+            instance=instance,
+            values=values,
+            loaded_version=loaded_version,
+            links=links,
+            change_reason=change_reason,
+        )
+    else:
+        instance = part_create(
+            actor=actor,
+            plan=plan,
+            model=type(instance),
+            values=values,
+            links=links,
+            change_reason=change_reason,
+        )
+    for formset in formsets:
+        _children_save(actor, plan, instance, formset, change_reason)
+    return instance
+
+
+def _children_save(actor, plan: Plan, parent: PlanPart, formset, change_reason: str) -> None:
+    """An indicator's baselines or targets as edited in its form."""
+    for form in formset.forms:
+        if not form.has_changed() or form in formset.deleted_forms:
+            continue
+        child = form.instance
+        data = {name: form.cleaned_data.get(name) for name in form._meta.fields}
+        text = data["value_text"] if isinstance(child, Baseline) else data["text"]
+        data["value_number"] = parse_number(text)
+        data["extra"] = {k: v for k, v in child.extra.items() if k != ABSENT}
+        if child.pk:
+            part_update(
+                actor=actor,
+                instance=child,
+                values=data,
+                loaded_version=child.version,
+                change_reason=change_reason,
+            )
+        else:
+            part_create(
+                actor=actor,
+                plan=plan,
+                model=type(child),
+                values={**data, "indicator": parent},
+                order=0,
+                change_reason=change_reason,
+            )
+    for form in formset.deleted_forms:
+        if form.instance.pk:
+            part_delete(actor=actor, instance=form.instance, loaded_version=form.instance.version)
 
 
 @transaction.atomic
@@ -185,8 +305,6 @@ def _freeze(
     decision_date,
     effective_from,
 ) -> PlanVersion:
-    from django.utils import timezone
-
     from .versions import snapshot
 
     plan = _locked_plan(plan)

@@ -15,9 +15,7 @@ changed rather than "everything was removed and added".
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -28,60 +26,42 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from .models import Activity, Goal, Indicator, Level, Plan, ResourceRow, Task
+from .fieldkinds import norm
+from .models import Plan
+from .parts import VERSIONED, Part
 
 FORMAT = 1
 WORKING = "working"
 
 
-# --- what a snapshot holds ----------------------------------------------------------------
-
-
-def _text(value: Any) -> str | None:
-    """One display text per field: blank is None, lists are joined, numbers normalised."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        value = format(value.normalize(), "f")
-    if isinstance(value, list | tuple):
-        items = [_text(v) for v in value]
-        value = "; ".join(i for i in items if i)
-    if isinstance(value, dict):
-        value = "; ".join(f"{k}: {_text(v)}" for k, v in value.items() if _text(v))
-    text = " ".join(str(value).split())
-    return text or None
-
-
-def _years(value: Any) -> str | None:
-    if not value:
-        return None
-    return ", ".join(str(v) for v in value)
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str | Promise
-    # How a stored text is shown: choices translate codes, ``yes``/``no`` become words.
-    choices: dict[str, Any] | None = None
-
-
 @dataclass(frozen=True)
 class Section:
+    """A part of the plan as a version compares it: the part's fields, or the plan's header."""
+
     name: str
     label: str | Promise
-    fields: tuple[Field, ...]
-    rows: Callable[[Plan], Iterable[dict[str, Any]]]
-    # What names a row when its id changed (a plan imported again): unique on both sides.
-    natural: tuple[str, ...] = ("number",)
-    single: bool = False
+    part: Part | None = None
+
+    @property
+    def natural(self) -> tuple[str, ...]:
+        return self.part.natural if self.part else ()
+
+    @property
+    def single(self) -> bool:
+        return self.part is None
+
+    @property
+    def field_names(self) -> list[str]:
+        if self.part is None:
+            return ["title", "period"]
+        # Targets are one field per year, listed after the rest (``_field_names``).
+        return [f.name for f in self.part.fields if f.name != "targets"]
 
     def field_label(self, name: str) -> str:
-        for f in self.fields:
-            if f.name == name:
-                return str(f.label)
+        if self.part is None:
+            return str({"title": _verbose(Plan, "title"), "period": _lazy("periods")}[name])
+        if name in self.part.by_name:
+            return self.part.by_name[name].verbose_label
         if name.startswith("target_"):
             return _("Sasniedzamā vērtība %(year)s") % {"year": name.removeprefix("target_")}
         return name
@@ -89,221 +69,30 @@ class Section:
     def display(self, name: str, value: str | None) -> str:
         if value is None:
             return ""
-        for f in self.fields:
-            if f.name == name and f.choices:
-                return str(f.choices.get(value, value))
-        return value
+        f = self.part.by_name.get(name) if self.part else None
+        return f.kind.shown(value, f) if f else value
+
+    def rows(self, plan: Plan) -> list[dict[str, Any]]:
+        if self.part is None:
+            return [
+                {
+                    "id": plan.pk,
+                    "number": None,
+                    "title": norm(plan.title),
+                    "period": f"{plan.period_start}–{plan.period_end}",
+                }
+            ]
+        related = f"{self.part.model._meta.model_name}s"
+        return [self.part.snapshot(obj) for obj in getattr(plan, related).all()]
 
 
 def _verbose(model, name: str) -> Promise:
     return model._meta.get_field(name).verbose_name
 
 
-LEVELS = dict(Level.choices)
-YES_NO = {"yes": _lazy("jā"), "no": _lazy("nē")}
-
-
-def _plan_rows(plan: Plan) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": plan.pk,
-            "number": None,
-            "title": _text(plan.title),
-            "period": f"{plan.period_start}–{plan.period_end}",
-        }
-    ]
-
-
-def _goal_rows(plan: Plan) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": g.pk,
-            "level": g.level,
-            "number": _text(g.number),
-            "title": _text(g.title),
-            "expected_results": _text(g.expected_results),
-        }
-        for g in plan.goals.all()
-    ]
-
-
-def _indicator_rows(plan: Plan) -> list[dict[str, Any]]:
-    rows = []
-    for i in plan.indicators.all():
-        row = {
-            "id": i.pk,
-            "level": i.level,
-            "number": _text(i.number),
-            "name": _text(i.name),
-            "kind": i.kind,
-            "direction": i.direction,
-            "baselines": _text(
-                [
-                    " ".join(
-                        p
-                        for p in (
-                            f"{b.label}:" if b.label else "",
-                            b.value_text or "—",
-                            f"({b.as_of})" if b.as_of else "",
-                        )
-                        if p
-                    )
-                    for b in i.baselines.all()
-                ]
-            ),
-            "data_source": _text(i.data_source),
-            "disaggregation": _text(i.disaggregation),
-            "reported_by_schools": _text(i.reported_by_schools),
-        }
-        # Each target year is its own field: a changed 2028 target is one change.
-        for t in i.targets.all():
-            row[f"target_{t.year}"] = _text(t.text)
-        rows.append(row)
-    return rows
-
-
-def _activity_rows(plan: Plan) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": a.pk,
-            "goal_number": _text(a.goal_number),
-            "number": _text(a.number),
-            "title": _text(a.title),
-            "planned_result": _text(a.planned_result),
-            "responsible_text": _text(a.responsible_text),
-            "involved_texts": _text(a.involved_texts),
-            "years": _years(a.years),
-        }
-        for a in plan.activitys.all()
-    ]
-
-
-def _task_rows(plan: Plan) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": t.pk,
-            "activity_number": _text(t.activity_number),
-            "number": _text(t.number),
-            "title": _text(t.title),
-            "description": _text(t.description),
-            "start_text": _text(t.start_text),
-            "end_text": _text(t.end_text),
-            "executor_texts": _text(t.executor_texts),
-            "supervisor_text": _text(t.supervisor_text),
-        }
-        for t in plan.tasks.all()
-    ]
-
-
-def _resource_rows(plan: Plan) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": r.pk,
-            "level": r.level,
-            "activity_number": _text(r.activity_number),
-            "number": _text(r.activity_number),
-            "activity_title": _text(r.activity_title),
-            "planned_result": _text(r.planned_result),
-            "human_resources": _text(r.human_resources),
-            "support_resources": _text(r.support_resources),
-            "financial_resources": _text(r.financial_resources),
-            "time_resources": _text(r.time_resources),
-            "funding_sources": _text(r.funding_sources),
-            "amount": _text(r.amount_text),
-            "responsible_text": _text(r.responsible_text),
-        }
-        for r in plan.resourcerows.all()
-    ]
-
-
 SECTIONS: tuple[Section, ...] = (
-    Section(
-        "plan",
-        _lazy("Plāns"),
-        (
-            Field("title", _verbose(Plan, "title")),
-            Field("period", _lazy("periods")),
-        ),
-        _plan_rows,
-        single=True,
-    ),
-    Section(
-        "goal",
-        _lazy("Stratēģiskie mērķi"),
-        (
-            Field("level", _verbose(Goal, "level"), LEVELS),
-            Field("number", _verbose(Goal, "number")),
-            Field("title", _verbose(Goal, "title")),
-            Field("expected_results", _verbose(Goal, "expected_results")),
-        ),
-        _goal_rows,
-        natural=("level", "number"),
-    ),
-    Section(
-        "indicator",
-        _lazy("Rezultatīvie rādītāji un sasniedzamās vērtības"),
-        (
-            Field("level", _verbose(Indicator, "level"), LEVELS),
-            Field("number", _verbose(Indicator, "number")),
-            Field("name", _verbose(Indicator, "name")),
-            Field("kind", _verbose(Indicator, "kind"), dict(Indicator.Kind.choices)),
-            Field("direction", _verbose(Indicator, "direction"), dict(Indicator.Direction.choices)),
-            Field("baselines", _lazy("bāzes vērtības")),
-            Field("data_source", _verbose(Indicator, "data_source")),
-            Field("disaggregation", _verbose(Indicator, "disaggregation")),
-            Field("reported_by_schools", _verbose(Indicator, "reported_by_schools"), YES_NO),
-        ),
-        _indicator_rows,
-        natural=("level", "number"),
-    ),
-    Section(
-        "activity",
-        _lazy("Aktivitātes"),
-        (
-            Field("goal_number", _verbose(Activity, "goal_number")),
-            Field("number", _verbose(Activity, "number")),
-            Field("title", _verbose(Activity, "title")),
-            Field("planned_result", _verbose(Activity, "planned_result")),
-            Field("responsible_text", _verbose(Activity, "responsible_text")),
-            Field("involved_texts", _verbose(Activity, "involved_texts")),
-            Field("years", _verbose(Activity, "years")),
-        ),
-        _activity_rows,
-    ),
-    Section(
-        "task",
-        _lazy("Darba uzdevumi"),
-        (
-            Field("activity_number", _verbose(Task, "activity_number")),
-            Field("number", _verbose(Task, "number")),
-            Field("title", _verbose(Task, "title")),
-            Field("description", _verbose(Task, "description")),
-            Field("start_text", _lazy("sākums")),
-            Field("end_text", _lazy("beigas")),
-            Field("executor_texts", _verbose(Task, "executor_texts")),
-            Field("supervisor_text", _verbose(Task, "supervisor_text")),
-        ),
-        _task_rows,
-    ),
-    Section(
-        "resource",
-        _lazy("Resursu plāns"),
-        (
-            Field("level", _verbose(ResourceRow, "level"), LEVELS),
-            Field("activity_number", _verbose(ResourceRow, "activity_number")),
-            Field("activity_title", _verbose(ResourceRow, "activity_title")),
-            Field("planned_result", _verbose(ResourceRow, "planned_result")),
-            Field("human_resources", _verbose(ResourceRow, "human_resources")),
-            Field("support_resources", _verbose(ResourceRow, "support_resources")),
-            Field("financial_resources", _verbose(ResourceRow, "financial_resources")),
-            Field("time_resources", _verbose(ResourceRow, "time_resources")),
-            Field("funding_sources", _verbose(ResourceRow, "funding_sources")),
-            Field("amount", _lazy("summa, EUR")),
-            Field("responsible_text", _verbose(ResourceRow, "responsible_text")),
-        ),
-        _resource_rows,
-        natural=("activity_number", "activity_title"),
-    ),
+    Section("plan", _lazy("Plāns")),
+    *(Section(part.name, part.label, part) for part in VERSIONED),
 )
 # Fields that name a row in a list; the rest are what the row says.
 TITLE_FIELDS = ("title", "name", "activity_title")
@@ -321,7 +110,7 @@ def snapshot(plan: Plan) -> dict[str, Any]:
     ).get(pk=plan.pk)
     data: dict[str, Any] = {"format": FORMAT, "taken_at": timezone.now().isoformat()}
     for section in SECTIONS:
-        data[section.name] = list(section.rows(plan))
+        data[section.name] = section.rows(plan)
     return data
 
 
@@ -420,6 +209,11 @@ class Comparison:
         return {k: sum(s.count(k) for s in self.sections) for k in ("added", "removed", "changed")}
 
 
+def _number(row: dict[str, Any]) -> str | None:
+    # A resource row has no number of its own: it goes by its activity's.
+    return row.get("number") or row.get("activity_number")
+
+
 def _title(row: dict[str, Any]) -> str:
     for name in TITLE_FIELDS:
         if row.get(name):
@@ -464,7 +258,7 @@ def _match(section: Section, old: list[dict], new: list[dict]) -> dict[int, int]
 
 
 def _field_names(section: Section, a: dict, b: dict) -> list[str]:
-    names = [f.name for f in section.fields]
+    names = section.field_names
     targets = sorted({k for k in (*a, *b) if k.startswith("target_")})
     return names + targets
 
@@ -488,7 +282,7 @@ def _change(
         section.name,
         kind,
         f"{section.name}:{row['id']}",
-        row.get("number") or (before or {}).get("number") or "",
+        _number(row) or _number(before or {}) or "",
         _title(row),
         fields,
     )

@@ -6,7 +6,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutions.permissions import PLAN_EDIT, PLAN_IMPORT, PLAN_READ, tenant_view
@@ -16,6 +15,7 @@ from pmp_portal.core.http import attachment, int_param
 from . import forms, selectors, services
 from .importer import PlanImportError, load_json, plan_import
 from .models import Baseline, Indicator, Level, Plan, Target
+from .parts import ACTIVITY, EDITABLE, GOAL, INDICATOR, RESOURCE, TASK, Part
 
 
 @tenant_view(PLAN_READ)
@@ -50,28 +50,11 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
 # --- editing ------------------------------------------------------------------------------
 
 FORMS = {
-    "goal": forms.GoalForm,
-    "indicator": forms.IndicatorForm,
-    "activity": forms.ActivityForm,
-    "task": forms.TaskForm,
-    "resource": forms.ResourceForm,
-}
-TITLES = {
-    "goal": (_lazy("Jauns stratēģiskais mērķis"), _lazy("Stratēģiskais mērķis")),
-    "indicator": (
-        _lazy("Jauns rezultatīvais rādītājs"),
-        _lazy("Rezultatīvais rādītājs"),
-    ),
-    "activity": (_lazy("Jauna aktivitāte"), _lazy("Aktivitāte")),
-    "task": (_lazy("Jauns darba uzdevums"), _lazy("Darba uzdevums")),
-    "resource": (_lazy("Jauna resursu plāna rinda"), _lazy("Resursu plāna rinda")),
-}
-ANCHORS = {
-    "goal": "merki",
-    "indicator": "raditaji",
-    "activity": "aktivitates",
-    "task": "uzdevumi",
-    "resource": "resursi",
+    GOAL: forms.GoalForm,
+    INDICATOR: forms.IndicatorForm,
+    ACTIVITY: forms.ActivityForm,
+    TASK: forms.TaskForm,
+    RESOURCE: forms.ResourceForm,
 }
 
 
@@ -79,16 +62,21 @@ def _plan_or_404(request: HttpRequest):
     return get_object_or_404(Plan.objects.for_municipality(request.municipality))
 
 
-def _part_or_404(request: HttpRequest, kind: str, pk: int):
-    model = services.EDITABLE.get(kind)
-    if model is None:
+def _part(kind: str) -> Part:
+    part = EDITABLE.get(kind)
+    if part is None:
         raise Http404
+    return part
+
+
+def _part_or_404(request: HttpRequest, kind: str, pk: int):
+    model = _part(kind).model
     return get_object_or_404(model.objects.for_municipality(request.municipality), pk=pk)
 
 
 def _back(request: HttpRequest, kind: str) -> str:
     url = reverse("plans:detail", kwargs={"municipality": request.municipality.slug})
-    return f"{url}#{ANCHORS[kind]}"
+    return f"{url}#{_part(kind).anchor}"
 
 
 def _target_change_explained(form, formsets) -> bool:
@@ -101,13 +89,9 @@ def _target_change_explained(form, formsets) -> bool:
     )
     if not changed:
         return True
-    from indicators.models import IndicatorValue
-    from reports.models import IndicatorEntry
-
-    measured = (
-        IndicatorValue.objects.filter(indicator=form.instance).exists()
-        or IndicatorEntry.objects.filter(indicator=form.instance).exists()
-    )
+    # Values the board entered and values schools reported hang on the indicator
+    # (``indicators`` and ``reports`` point down at it); the plan asks through the relations.
+    measured = form.instance.values.exists() or form.instance.report_entries.exists()
     if measured and not form.cleaned_data.get("change_reason", "").strip():
         form.add_error(
             "change_reason",
@@ -121,13 +105,12 @@ def _target_change_explained(form, formsets) -> bool:
 
 
 def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
-    if kind not in FORMS:
-        raise Http404
+    part = _part(kind)
     plan = _plan_or_404(request)
     data = request.POST if request.method == "POST" else None
-    form = FORMS[kind](data, instance=instance, plan=plan)
+    form = FORMS[part](data, instance=instance, plan=plan)
     formsets: tuple = ()
-    if kind == "indicator":
+    if part is INDICATOR:
         formsets = (
             forms.BaselineFormSet(data, instance=instance, prefix="baselines"),
             forms.TargetFormSet(
@@ -156,7 +139,7 @@ def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
         else:
             messages.success(request, _("Saglabāts: %s") % saved)
             return redirect(_back(request, kind))
-    new_title, title = TITLES[kind]
+    new_title, title = part.titles
     return render(
         request,
         "plans/part_form.html",
@@ -197,6 +180,8 @@ def part_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             )
         except ConflictError as error:
             messages.error(request, str(error))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Dzēsts: %s") % instance)
         return redirect(_back(request, kind))
@@ -337,6 +322,7 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
         try:
             data = load_json(form.cleaned_data["file"].read())
             result = plan_import(
+                actor=request.user,
                 municipality=request.municipality,
                 data=data,
                 replace=form.cleaned_data["replace"],

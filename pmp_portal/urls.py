@@ -50,7 +50,6 @@ urlpatterns = [
     path("<slug:municipality>/", include("institutions.urls")),
     path("<slug:municipality>/", include("plans.urls")),
     path("<slug:municipality>/", include("reports.urls")),
-    path("<slug:municipality>/", include("indicators.urls")),
 ]
 
 handler403 = "pmp_portal.core.errors.permission_denied"

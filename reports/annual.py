@@ -8,27 +8,25 @@ missing is shown as missing: an activity no approved report speaks of says so.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.selectors import indicator_rows, task_progress
 from institutions.models import Municipality
-from plans.models import Activity, Level, Plan
+from plans.models import Activity, FundingSource, Level, Plan
+from pmp_portal.core.pdf import render_pdf
 
 from .models import (
     ActivityEntry,
     AnnualReport,
-    FundingSource,
     Report,
     ReportingPeriod,
     SpendingEntry,
 )
+from .monitoring import indicator_rows, task_progress
 from .selectors import overview
 
 SAMPLES = 3
@@ -179,21 +177,4 @@ def annual_data(report: AnnualReport) -> dict:
 
 
 def render_annual_pdf(report: AnnualReport) -> bytes:
-    from pmp_portal.core.pdf import render_pdf
-
     return render_pdf("reports/annual_pdf.html", annual_data(report))
-
-
-@transaction.atomic
-def store_pdf(report: AnnualReport, pdf: bytes) -> AnnualReport:
-    """Keep the rendered file; a final report's file is never replaced."""
-    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.is_final and report.pdf:
-        return report
-    report.pdf = pdf
-    report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    report.rendered_at = timezone.now()
-    report.render_state = AnnualReport.Render.DONE
-    report.render_error = ""
-    report.save(update_fields=["pdf", "pdf_sha256", "rendered_at", "render_state", "render_error"])
-    return report

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import Max
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutions.permissions import REPORT_READ, REPORT_REVIEW, tenant_view
 from plans.models import Activity, Plan
-from pmp_portal.core.concurrency import ConflictError, claim_version
-from pmp_portal.core.http import attachment
-from pmp_portal.core.validators import validate_no_personal_code
+from pmp_portal.core.concurrency import ConflictError
+from pmp_portal.core.http import attachment, int_param
 
 from .annual import annual_data
+from .annual_services import (
+    FINAL_IS_FROZEN,
+    annual_report_create,
+    annual_report_render_request,
+    annual_report_update,
+)
+from .forms import AnnualCreateForm, AnnualTextForm
 from .models import AnnualReport
+from .services import WorkflowError
 from .tasks import render_annual_report
 
 
@@ -63,30 +67,22 @@ def annual_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def annual_create(request: HttpRequest) -> HttpResponse:
     """A draft for the year; after a final one, the next version starts from its texts."""
-    plan = Plan.objects.for_municipality(request.municipality).first()
-    year = request.POST.get("year", "")
-    if plan is None or not year.isdecimal() or int(year) not in plan.years:
+    form = AnnualCreateForm(request.POST)
+    report = None
+    if form.is_valid():
+        try:
+            report, created = annual_report_create(
+                actor=request.user,
+                municipality=request.municipality,
+                year=form.cleaned_data["year"],
+            )
+        except ValidationError:
+            report = None
+    if report is None:
         messages.error(request, _("Izvēlieties plāna perioda gadu."))
         return redirect("reports:annual-list", municipality=request.municipality.slug)
-    year = int(year)
-    with transaction.atomic():
-        existing = AnnualReport.objects.for_municipality(request.municipality).filter(year=year)
-        draft = existing.filter(status=AnnualReport.Status.DRAFT).first()
-        if draft is not None:
-            return redirect(_detail_url(request, draft))
-        last = existing.order_by("-number").first()
-        number = (existing.aggregate(n=Max("number"))["n"] or 0) + 1
-        report = AnnualReport.objects.create(
-            municipality=request.municipality,
-            year=year,
-            number=number,
-            summary=last.summary if last else "",
-            conclusions=last.conclusions if last else "",
-            proposed_changes=last.proposed_changes if last else "",
-            budget_proposal=last.budget_proposal if last else "",
-            activity_notes=last.activity_notes if last else {},
-        )
-    messages.success(request, _("Izveidots: %(report)s.") % {"report": report})
+    if created:
+        messages.success(request, _("Izveidots: %(report)s.") % {"report": report})
     return redirect(_detail_url(request, report))
 
 
@@ -100,72 +96,31 @@ def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/annual_detail.html", context)
 
 
-class AnnualTextForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = AnnualReport
-        fields = ["summary", "conclusions", "proposed_changes", "budget_proposal"]
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
-
-    def __init__(self, *args, activities: list[Activity], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-        self.activities = activities
-        notes = self.instance.activity_notes or {}
-        for activity in activities:
-            for part, label in (
-                ("impact", _lazy("Ietekmes novērtējums")),
-                ("factors", _lazy("Ietekmējošie faktori")),
-            ):
-                name = f"a{activity.pk}_{part}"
-                self.fields[name] = forms.CharField(
-                    label=label,
-                    required=False,
-                    max_length=2000,
-                    validators=[validate_no_personal_code],
-                    initial=(notes.get(str(activity.pk)) or {}).get(part, ""),
-                    widget=forms.Textarea(attrs={"rows": 2}),
-                )
-
-    def activity_rows(self):
-        return [(a, self[f"a{a.pk}_impact"], self[f"a{a.pk}_factors"]) for a in self.activities]
-
-    def notes(self) -> dict:
-        return {
-            str(a.pk): {
-                "impact": self.cleaned_data[f"a{a.pk}_impact"],
-                "factors": self.cleaned_data[f"a{a.pk}_factors"],
-            }
-            for a in self.activities
-            if self.cleaned_data[f"a{a.pk}_impact"] or self.cleaned_data[f"a{a.pk}_factors"]
-        }
-
-
 @tenant_view(REPORT_REVIEW)
 @require_http_methods(["GET", "POST"])
 def annual_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     if report.is_final:
-        messages.error(
-            request,
-            _("Galīgo pārskatu mainīt nevar; izveidojiet jaunu versiju."),
-        )
+        messages.error(request, str(FINAL_IS_FROZEN))
         return redirect(_detail_url(request, report))
     activities = list(
         Activity.objects.for_municipality(request.municipality).order_by("order", "pk")
     )
     form = AnnualTextForm(request.POST or None, instance=report, activities=activities)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                claim_version(report, form.cleaned_data.get("version"))
-                saved = form.save(commit=False)
-                saved.version = report.version
-                saved.activity_notes = form.notes()
-                saved.render_state = AnnualReport.Render.NONE
-                saved.save()
-        except ConflictError as error:
+            annual_report_update(
+                actor=request.user,
+                report=report,
+                summary=data["summary"],
+                conclusions=data["conclusions"],
+                proposed_changes=data["proposed_changes"],
+                budget_proposal=data["budget_proposal"],
+                activity_notes=form.notes(),
+                loaded_version=data.get("version"),
+            )
+        except (ConflictError, WorkflowError) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Pārskats saglabāts."))
@@ -178,13 +133,16 @@ def annual_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def annual_render(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     finalise = request.POST.get("finalise") == "1"
-    if report.is_final:
-        messages.error(request, _("Galīgā pārskata PDF jau ir saglabāts un vairs nemainās."))
+    try:
+        annual_report_render_request(
+            actor=request.user,
+            report=report,
+            finalise=finalise,
+            loaded_version=int_param(request.POST.get("version")),
+        )
+    except WorkflowError as error:
+        messages.error(request, str(error))
         return redirect(_detail_url(request, report))
-    if finalise and str(report.version) != request.POST.get("version"):
-        messages.error(request, str(_("Pārskats ir mainījies, kopš atvērāt lapu; pārskatiet to.")))
-        return redirect(_detail_url(request, report))
-    AnnualReport.objects.filter(pk=report.pk).update(render_state=AnnualReport.Render.QUEUED)
     result = render_annual_report.enqueue(report.pk, finalise, request.user.pk)
     if result.status == TaskResultStatus.SUCCESSFUL:
         messages.success(

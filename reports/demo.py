@@ -31,6 +31,7 @@ from .models import (
     TaskStatus,
 )
 from .selectors import plan_scopes, report_rows
+from .services import entries_snapshot
 
 Status = Report.Status
 Action = ReportEvent.Action
@@ -321,8 +322,6 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
     if submitted:
         report.submitted_at = submitted[-1]
     if status == Status.RETURNED:
-        from .services import entries_snapshot
-
         report.returned_snapshot = entries_snapshot(report)
     report.summary = (
         "Semestrī darbs noritēja atbilstoši plānam; lielākais izaicinājums — speciālistu trūkums."

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import re
 from decimal import Decimal
 
@@ -9,16 +8,26 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Municipality
-from plans.models import Indicator
+from plans.models import Activity, FundingSource, Indicator
 from pmp_portal.core.validators import validate_no_personal_code
 
-from .models import Extension, FundingSource, Report, ReportingPeriod, TaskStatus
+from .models import AnnualReport, Report, ReportingPeriod, TaskStatus
 from .selectors import ReportRows
 
 TEXT_LIMIT = 4000
 MONEY_LIMIT = Decimal("100000000")
 # Field names that name a plan row: t<task>_…, a<activity>_…, i<indicator>_….
 ROW_FIELD = re.compile(r"^([tai])(\d+)_")
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form: beside the field it names where the form has
+    that field, above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def _text(label, rows: int = 2, max_length: int = TEXT_LIMIT) -> forms.CharField:
@@ -272,25 +281,52 @@ class ExtensionForm(forms.Form):
     )
     reason = _text(_("Pamatojums"), rows=2, max_length=1000)
 
-    def __init__(self, *args, period: ReportingPeriod, institutions, **kwargs) -> None:
-        self.period = period
+    def __init__(self, *args, institutions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
 
-    def clean_due_on(self) -> datetime.date:
-        due = self.cleaned_data["due_on"]
-        if due <= self.period.due_on:
-            raise ValidationError(_("Pagarinātajam termiņam jābūt pēc perioda termiņa."))
-        return due
 
-    def save(self, actor) -> Extension:
-        extension, _created = Extension.objects.update_or_create(
-            period=self.period,
-            institution=self.cleaned_data["institution"],
-            defaults={
-                "due_on": self.cleaned_data["due_on"],
-                "reason": self.cleaned_data["reason"],
-                "granted_by": actor,
-            },
-        )
-        return extension
+class AnnualCreateForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100)
+
+
+class AnnualTextForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = AnnualReport
+        fields = ["summary", "conclusions", "proposed_changes", "budget_proposal"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+    def __init__(self, *args, activities: list[Activity], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.activities = activities
+        notes = self.instance.activity_notes or {}
+        for activity in activities:
+            for part, label in (
+                ("impact", _("Ietekmes novērtējums")),
+                ("factors", _("Ietekmējošie faktori")),
+            ):
+                name = f"a{activity.pk}_{part}"
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=2000,
+                    validators=[validate_no_personal_code],
+                    initial=(notes.get(str(activity.pk)) or {}).get(part, ""),
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+
+    def activity_rows(self):
+        return [(a, self[f"a{a.pk}_impact"], self[f"a{a.pk}_factors"]) for a in self.activities]
+
+    def notes(self) -> dict:
+        return {
+            str(a.pk): {
+                "impact": self.cleaned_data[f"a{a.pk}_impact"],
+                "factors": self.cleaned_data[f"a{a.pk}_factors"],
+            }
+            for a in self.activities
+            if self.cleaned_data[f"a{a.pk}_impact"] or self.cleaned_data[f"a{a.pk}_factors"]
+        }

@@ -18,8 +18,9 @@ from django.utils.translation import override
 
 from institutions.models import Membership, Municipality, Role
 
+from .locks import effective_due
 from .models import Extension, ReminderLog, Report, ReportingPeriod
-from .selectors import effective_due, plan_scopes
+from .selectors import plan_scopes
 
 NEEDS_ACTION = {None, Report.Status.DRAFT, Report.Status.RETURNED}
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from institutions.models import SCHOOL_KINDS, Institution, Municipality
-from plans.models import Activity, Indicator, Plan, ResourceRow, Task
+from plans.models import Activity, FundingSource, Indicator, Plan, ResourceRow, Task
 from pmp_portal.core.text import latvian_key
 
+from .locks import effective_due, reporter_lock
 from .models import (
     ActivityEntry,
     Extension,
-    FundingSource,
     IndicatorEntry,
     Report,
     ReportingPeriod,
@@ -135,30 +135,7 @@ def plan_scopes(municipality: Municipality, periods) -> dict[int, PlanScope]:
     return result
 
 
-def effective_due(period: ReportingPeriod, extension: Extension | None) -> datetime.date:
-    """An extension only ever gives more time, even if the period was moved later since."""
-    if extension is None:
-        return period.due_on
-    return max(period.due_on, extension.due_on)
-
-
 # --- the report form's rows -------------------------------------------------------------
-
-
-def funding_source_of(text: str) -> str:
-    """Map a plan's funding-source wording onto the sources reports are kept by."""
-    lowered = text.lower()
-    if "pašvaldīb" in lowered:
-        return FundingSource.MUNICIPAL
-    if "nacionāl" in lowered:
-        return FundingSource.NATIONAL_PROGRAMME
-    if "valsts" in lowered:
-        return FundingSource.STATE
-    if lowered.startswith("es ") or "es fond" in lowered or "eiropas" in lowered:
-        return FundingSource.EU
-    if "nvo" in lowered or "nevalstisk" in lowered:
-        return FundingSource.NGO
-    return FundingSource.OTHER
 
 
 @dataclass
@@ -201,17 +178,16 @@ def report_rows(
             .exclude(kind=Indicator.Kind.QUALITATIVE_TREND)
             .order_by("order", "pk")
         )
-    sources: dict[int, list[str]] = defaultdict(list)
-    for activity_id, names in (
+    # The plan's funding sources as the codes the import mapped them to; spending is asked
+    # per source, and from the municipal budget where the plan names none.
+    order = list(FundingSource.values)
+    sources: dict[int, set[str]] = defaultdict(set)
+    for activity_id, codes in (
         ResourceRow.objects.for_municipality(municipality)
         .filter(activity_id__in=scope.activity_ids)
-        .values_list("activity_id", "funding_sources")
+        .values_list("activity_id", "funding_codes")
     ):
-        for name in names or []:
-            source = funding_source_of(str(name))
-            if source not in sources[activity_id]:
-                sources[activity_id].append(source)
-    order = list(FundingSource.values)
+        sources[activity_id].update(code for code in codes or [] if code in order)
     sources_by_activity = {
         a.pk: sorted(sources.get(a.pk) or [FundingSource.MUNICIPAL], key=order.index)
         for a in activities
@@ -370,8 +346,6 @@ def reporter_start(
     municipality: Municipality, institutions: list[Institution], today: datetime.date
 ) -> list[DueItem]:
     """What the director's institutions have to report, newest period first."""
-    from .services import reporter_lock
-
     if not institutions:
         return []
     ids = [i.pk for i in institutions]

@@ -8,20 +8,22 @@ After submission only reviewers change a report; approval locks it for everyone.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from institutions.models import Institution
+from institutions.models import Institution, Municipality
 from pmp_portal.core.concurrency import ConflictError, claim_version
 
+from .locks import Acting, edit_lock
 from .models import (
     ActivityEntry,
+    Extension,
     IndicatorEntry,
     Report,
     ReportEvent,
@@ -39,42 +41,63 @@ class WorkflowError(Exception):
     """The step is not allowed from the report's current state; the message says why."""
 
 
-def _date(value: datetime.date) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
+# --- periods and extensions ---------------------------------------------------------------
 
 
-def reporter_lock(
-    report: Report | None, period: ReportingPeriod, due: datetime.date, today: datetime.date
-) -> str | None:
-    """Why the institution cannot change its report now, or None when it can."""
-    if report is not None and report.status == Status.APPROVED:
-        return _("Atskaite ir apstiprināta, un to vairs nevar mainīt.")
-    if report is not None and report.is_with_board:
-        return _(
-            "Atskaite ir iesniegta %(date)s; tagad to var mainīt tikai izglītības pārvalde."
-        ) % {"date": _date(timezone.localdate(report.submitted_at))}
-    if today < period.opens_on:
-        return _("Periods vēl nav atvērts: atskaiti varēs aizpildīt no %(date)s.") % {
-            "date": _date(period.opens_on)
-        }
-    # The board asked for corrections: the institution may fix them after the due date too.
-    if report is not None and report.status == Status.RETURNED:
-        return None
-    if today > due:
-        return _(
-            "Periods ir slēgts: iesniegšanas termiņš bija %(date)s. Ja nepieciešams, lūdziet "
-            "izglītības pārvaldei pagarināt termiņu."
-        ) % {"date": _date(due)}
-    return None
+@transaction.atomic
+def period_save(
+    *,
+    actor: AbstractBaseUser,
+    municipality: Municipality,
+    period: ReportingPeriod | None,
+    school_year: int,
+    semester: int,
+    opens_on: datetime.date,
+    due_on: datetime.date,
+    loaded_version: int | None,
+) -> ReportingPeriod:
+    """Open a semester for reporting (``period`` None) or move an open one's dates."""
+    if period is None:
+        period = ReportingPeriod(municipality=municipality)
+    else:
+        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        claim_version(period, loaded_version)
+        # Reports were made against this semester's part of the plan: only dates move.
+        moved = (school_year, semester) != (period.school_year, period.semester)
+        if moved and period.reports.exists():
+            raise ValidationError(
+                {"semester": _("Periodam jau ir atskaites, tāpēc semestri mainīt nevar.")}
+            )
+    period.school_year, period.semester = school_year, semester
+    period.opens_on, period.due_on = opens_on, due_on
+    period._history_user = actor
+    period.full_clean()
+    period.save()
+    return period
 
 
-def reviewer_lock(report: Report | None) -> str | None:
-    """Why a reviewer cannot change the report now, or None when they can."""
-    if report is None or report.status in {Status.DRAFT, Status.RETURNED}:
-        return _("Atskaite vēl ir iestādes rīcībā; pārvalde to var labot pēc iesniegšanas.")
-    if report.status == Status.APPROVED:
-        return _("Atskaite ir apstiprināta, un to vairs nevar mainīt.")
-    return None
+@transaction.atomic
+def extension_grant(
+    *,
+    actor: AbstractBaseUser,
+    period: ReportingPeriod,
+    institution: Institution,
+    due_on: datetime.date,
+    reason: str,
+) -> Extension:
+    """Let one institution report until ``due_on``; a second grant replaces the first."""
+    if institution.municipality_id != period.municipality_id:
+        raise ValidationError({"institution": _("Izvēlieties šīs pašvaldības iestādi.")})
+    if due_on <= period.due_on:
+        raise ValidationError({"due_on": _("Pagarinātajam termiņam jābūt pēc perioda termiņa.")})
+    extension = Extension.objects.select_for_update().filter(
+        period=period, institution=institution
+    ).first() or Extension(period=period, institution=institution)
+    extension.due_on, extension.reason, extension.granted_by = due_on, reason, actor
+    extension._history_user = actor
+    extension.full_clean()
+    extension.save()
+    return extension
 
 
 def _event(report: Report, action: str, actor, note: str = "") -> ReportEvent:
@@ -91,17 +114,19 @@ def report_save(
     rows: ReportRows,
     data: dict,
     loaded_version: int | None,
-    lock_check: Callable[[Report | None], str | None],
-    as_reviewer: bool = False,
+    acting: Acting,
+    extension: Extension | None,
 ) -> Report:
     """Write every entry of the form in one transaction (all or nothing).
 
-    ``lock_check`` is asked again with the report row locked, so a save racing a
-    submission (or the due date) cannot change a report that has just become locked.
+    The lock rules are asked with the report row locked, so a save racing a submission (or
+    the due date) cannot change a report that has just become locked.
     """
     if report is not None:
         report = Report.objects.select_for_update().get(pk=report.pk)
-    reason = lock_check(report)
+    reason = edit_lock(
+        acting, report, period=period, extension=extension, today=timezone.localdate()
+    )
     if reason:
         raise WorkflowError(reason)
     if report is None:
@@ -121,7 +146,7 @@ def report_save(
     report.save(update_fields=["summary", "version", "updated_at"])
 
     _write_entries(report, rows, data)
-    if as_reviewer:
+    if acting == Acting.REVIEWER:
         _event(report, Action.REVIEWER_EDIT, actor)
     return report
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import annual_views, views
+from . import annual_views, monitoring_views, views
 
 app_name = "reports"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("reports/<int:pk>/approve/", views.report_approve, name="approve"),
     path("reports/<int:pk>/return/", views.report_return, name="return"),
     path("reports/<int:pk>/reopen/", views.report_reopen, name="reopen"),
+    path("dashboard/", monitoring_views.dashboard, name="dashboard"),
+    path(
+        "indicators/<int:pk>/values/",
+        monitoring_views.indicator_values,
+        name="indicator-values",
+    ),
     path("annual/", annual_views.annual_list, name="annual-list"),
     path("annual/new/", annual_views.annual_create, name="annual-create"),
     path("annual/<int:pk>/", annual_views.annual_detail, name="annual-detail"),

@@ -1,29 +1,30 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutions.models import Institution
 from institutions.permissions import (
-    MUNICIPALITY_READ,
     REPORT_READ,
     REPORT_REOPEN,
     REPORT_REVIEW,
+    REPORT_SUBMIT,
     can_report_for,
     tenant_view,
 )
-from pmp_portal.core.concurrency import ConflictError, claim_version
+from plans.models import FundingSource
+from pmp_portal.core.concurrency import ConflictError
 from pmp_portal.core.http import int_param
 
-from . import forms, selectors, services
-from .models import Extension, FundingSource, Report, ReportEvent, ReportingPeriod
+from . import forms, locks, selectors, services
+from .models import Extension, Report, ReportEvent, ReportingPeriod
 
 # The overview shows the newest semesters; older ones on request.
 PERIOD_COLUMNS = 4
@@ -108,13 +109,22 @@ def period_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         municipality=request.municipality,
     )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                if period is not None:
-                    claim_version(period, form.cleaned_data.get("version"))
-                saved = form.save()
+            saved = services.period_save(
+                actor=request.user,
+                municipality=request.municipality,
+                period=period,
+                school_year=data["school_year"],
+                semester=data["semester"],
+                opens_on=data["opens_on"],
+                due_on=data["due_on"],
+                loaded_version=data.get("version"),
+            )
         except ConflictError as error:
             form.add_error(None, str(error))
+        except ValidationError as error:
+            forms.add_service_error(form, error)
         else:
             messages.success(request, _("Periods “%(period)s” saglabāts.") % {"period": saved})
             return redirect(_overview_url(request))
@@ -131,20 +141,28 @@ def extension_form(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if chosen := int_param(request.GET.get("institution")):
         initial["institution"] = chosen
-    form = forms.ExtensionForm(
-        request.POST or None, period=period, institutions=institutions, initial=initial
-    )
+    form = forms.ExtensionForm(request.POST or None, institutions=institutions, initial=initial)
     if request.method == "POST" and form.is_valid():
-        extension = form.save(request.user)
-        messages.success(
-            request,
-            _("Termiņš pagarināts: %(institution)s, līdz %(date)s.")
-            % {
-                "institution": extension.institution.name,
-                "date": services._date(extension.due_on),
-            },
-        )
-        return redirect(_overview_url(request))
+        try:
+            extension = services.extension_grant(
+                actor=request.user,
+                period=period,
+                institution=form.cleaned_data["institution"],
+                due_on=form.cleaned_data["due_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            forms.add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Termiņš pagarināts: %(institution)s, līdz %(date)s.")
+                % {
+                    "institution": extension.institution.name,
+                    "date": formats.date_format(extension.due_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+            return redirect(_overview_url(request))
     extensions = Extension.objects.filter(period=period).select_related("institution")
     return render(
         request,
@@ -162,10 +180,10 @@ def _report_context(request: HttpRequest, period_pk: int, institution_pk: int) -
     institution = get_object_or_404(
         Institution.objects.for_municipality(municipality), pk=institution_pk
     )
-    is_reporter = can_report_for(request.memberships, institution)
-    is_reviewer = REPORT_REVIEW in request.capabilities
+    reports_for = can_report_for(request.memberships, institution)
+    reviews = REPORT_REVIEW in request.capabilities
     # A director sees only their own institution: any other is as if it did not exist.
-    if not (is_reporter or REPORT_READ in request.capabilities):
+    if not (reports_for or REPORT_READ in request.capabilities):
         raise Http404
     report = (
         Report.objects.filter(period=period, institution=institution)
@@ -176,44 +194,31 @@ def _report_context(request: HttpRequest, period_pk: int, institution_pk: int) -
         .first()
     )
     extension = Extension.objects.filter(period=period, institution=institution).first()
-    due = selectors.effective_due(period, extension)
     today = timezone.localdate()
-    if is_reporter and (report is None or not report.is_with_board or not is_reviewer):
-        lock = services.reporter_lock(report, period, due, today)
-        acting_as_reviewer = False
-
-        def lock_check(current):
-            return services.reporter_lock(current, period, due, timezone.localdate())
-
-    elif is_reviewer:
-        lock = services.reviewer_lock(report)
-        acting_as_reviewer = True
-        lock_check = services.reviewer_lock
-        # The board reads a submitted report; it corrects one only on purpose.
-        if lock is None and request.method == "GET" and request.GET.get("edit") != "1":
-            lock = ""
-    else:
-        lock = _("Jums ir tiesības atskaiti lasīt, bet ne mainīt.")
-        acting_as_reviewer = False
-
-        def lock_check(current):
-            return lock
-
+    acting = locks.acting_as(report, reports_for=reports_for, reviews=reviews)
+    lock = locks.edit_lock(acting, report, period=period, extension=extension, today=today)
+    # The board reads a submitted report; it corrects one only on purpose.
+    if (
+        acting == locks.Acting.REVIEWER
+        and lock is None
+        and request.method == "GET"
+        and request.GET.get("edit") != "1"
+    ):
+        lock = ""
     rows = selectors.report_rows(municipality, period, institution, report)
     return {
         "period": period,
         "institution": institution,
         "report": report,
         "extension": extension,
-        "due": due,
+        "due": locks.effective_due(period, extension),
         "today": today,
         "rows": rows,
         "lock": lock,
-        "is_reporter": is_reporter,
-        "acting_as_reviewer": acting_as_reviewer,
-        "can_review": is_reviewer,
+        "acting": acting,
+        "acting_as_reviewer": acting == locks.Acting.REVIEWER,
+        "can_review": reviews,
         "can_reopen": REPORT_REOPEN in request.capabilities,
-        "lock_check": lock_check,
     }
 
 
@@ -268,7 +273,13 @@ def _sections(form: forms.ReportForm, rows: selectors.ReportRows) -> dict:
     return {"task_rows": tasks, "activity_rows": activities, "indicator_rows": indicators}
 
 
-@tenant_view(MUNICIPALITY_READ)
+# Readers and the institution's reporters open the page; the reporters and the board save
+# it; only a reporter sends it to the board.
+@tenant_view(
+    (REPORT_READ, REPORT_SUBMIT),
+    post=(REPORT_SUBMIT, REPORT_REVIEW),
+    actions={"submit": REPORT_SUBMIT},
+)
 @require_http_methods(["GET", "POST"])
 def report_page(request: HttpRequest, period: int, institution: int) -> HttpResponse:
     ctx = _report_context(request, period, institution)
@@ -292,8 +303,8 @@ def report_page(request: HttpRequest, period: int, institution: int) -> HttpResp
                         rows=rows,
                         data=form.to_data(),
                         loaded_version=form.cleaned_data.get("version"),
-                        lock_check=ctx["lock_check"],
-                        as_reviewer=ctx["acting_as_reviewer"],
+                        acting=ctx["acting"],
+                        extension=ctx["extension"],
                     )
                 except ConflictError as error:
                     form.add_error(None, str(error))
@@ -303,22 +314,7 @@ def report_page(request: HttpRequest, period: int, institution: int) -> HttpResp
                     messages.error(request, str(error))
                     return redirect(request.path)
                 else:
-                    if request.POST.get("action") == "submit" and not ctx["acting_as_reviewer"]:
-                        try:
-                            services.report_submit(actor=request.user, report=saved, rows=rows)
-                        except services.WorkflowError as error:
-                            messages.warning(
-                                request,
-                                _("Melnraksts saglabāts, bet nav iesniegts. %(why)s")
-                                % {"why": error},
-                            )
-                        else:
-                            messages.success(
-                                request,
-                                _("Atskaite iesniegta izglītības pārvaldei. Paldies!"),
-                            )
-                    else:
-                        messages.success(request, _("Atskaite saglabāta."))
+                    _after_save(request, ctx, saved)
                     return redirect(request.path)
             else:
                 status = 400
@@ -341,6 +337,22 @@ def report_page(request: HttpRequest, period: int, institution: int) -> HttpResp
         "spending_totals": services.spending_totals(report) if report else [],
     }
     return render(request, "reports/report.html", ctx, status=status)
+
+
+def _after_save(request: HttpRequest, ctx: dict, saved: Report) -> None:
+    """Saved; with the submit button, also sent to the board (a draft stays saved if not)."""
+    if request.POST.get("action") != "submit" or ctx["acting"] != locks.Acting.REPORTER:
+        messages.success(request, _("Atskaite saglabāta."))
+        return
+    try:
+        services.report_submit(actor=request.user, report=saved, rows=ctx["rows"])
+    except services.WorkflowError as error:
+        messages.warning(
+            request,
+            _("Melnraksts saglabāts, bet nav iesniegts. %(why)s") % {"why": error},
+        )
+    else:
+        messages.success(request, _("Atskaite iesniegta izglītības pārvaldei. Paldies!"))
 
 
 def _review_target(request: HttpRequest, pk: int) -> Report:

@@ -180,4 +180,4 @@ def tiny_plan_data() -> dict:
 def plan_a(municipality_a, school_a1, board_a):
     from plans.importer import plan_import
 
-    return plan_import(municipality=municipality_a, data=tiny_plan_data()).plan
+    return plan_import(actor=None, municipality=municipality_a, data=tiny_plan_data()).plan

@@ -53,7 +53,7 @@ def fingerprint(conn) -> dict[str, tuple]:
 def test_dump_restore_gives_the_same_data_and_a_working_portal(
     tmp_path, municipality_a, board_editor, school_a1
 ):
-    plan_import(municipality=municipality_a, data=tiny_plan_data())
+    plan_import(actor=None, municipality=municipality_a, data=tiny_plan_data())
     source = connection.settings_dict["NAME"]
     copy = f"{source}_restore"
     dump = tmp_path / "pmp.dump"

@@ -89,7 +89,7 @@ def test_import_refuses_a_plan_with_a_personal_code(municipality_a):
     data = tiny_plan_data()
     data["tasks"][0]["title"] = "Sarunas ar 010203-12345 vecākiem"
     with pytest.raises(PlanImportError) as error:
-        plan_import(municipality=municipality_a, data=data)
+        plan_import(actor=None, municipality=municipality_a, data=data)
     assert [p.path for p in error.value.problems] == ["$.tasks[0].title"]
 
 

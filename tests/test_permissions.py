@@ -123,7 +123,7 @@ MATRIX: dict[str, Row] = {
     "plans:update-approve": Row(plan_version, EDIT, post=EDIT_POST),
     "plans:update-delete": Row(plan_version, EDIT_POST_ONLY, post=EDIT_POST),
     "reports:overview": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
-    "indicators:dashboard": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
+    "reports:dashboard": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
     "reports:annual-list": Row(tenant, REVIEW_READ, post=REVIEW_READ_POST),
     "reports:annual-create": Row(tenant, EDIT_POST_ONLY, post=EDIT_POST),
     "reports:annual-detail": Row(annual, REVIEW_READ, post=REVIEW_READ_POST),
@@ -133,7 +133,7 @@ MATRIX: dict[str, Row] = {
     "reports:annual-pdf": Row(
         annual, REVIEW_READ | {ADMIN: 404, EDITOR: 404, LEADER: 404}, post=REVIEW_READ_POST
     ),
-    "indicators:values": Row(
+    "reports:indicator-values": Row(
         lambda ctx: tenant(ctx) | {"pk": ctx["indicator"].pk}, EDIT, post=EDIT_POST
     ),
     "reports:bulk-approve": Row(tenant, EDIT_POST_ONLY, post=EDIT_POST),

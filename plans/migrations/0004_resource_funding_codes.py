@@ -30,4 +30,10 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=list, verbose_name="finanšu avotu veidi"),
         ),
         migrations.RunPython(fill_codes, migrations.RunPython.noop),
+        # A plan may name an institution without saying what kind it is.
+        migrations.AlterField(
+            model_name="planinstitution",
+            name="kind",
+            field=models.CharField(blank=True, max_length=40, verbose_name="veids"),
+        ),
     ]

@@ -26,7 +26,7 @@ LAUNCH_ARGS = [
 @pytest.fixture
 def demo(transactional_db, settings):
     """The three demo municipalities, loaded as `make demo` does."""
-    from institutions.demo import load_demo_data
+    from pmp_portal.demo import load_demo_data
 
     settings.DEBUG = True
     load_demo_data()

@@ -6,12 +6,14 @@ import datetime
 import time
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from institutions import services
 from institutions.models import SecurityEvent
 from institutions.two_factor import PENDING
 from tests.factories import PASSWORD
@@ -274,3 +276,71 @@ def test_a_superuser_without_a_second_factor_uses_the_admin_as_before(login, boa
     client = login(board_admin)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:login"))["Location"] == reverse("admin:index")
+
+
+# The services behind the security page and the code step: each change to how someone signs in
+# is recorded with who made it, and a refused code changes nothing but django-otp's counters.
+
+
+def test_turning_it_on_records_who_did_it(board_admin, clock):
+    device = services.device_start_setup(actor=board_admin)
+    assert not SecurityEvent.objects.exists()
+
+    services.device_confirm(actor=board_admin, device=device, token=code(device, clock))
+    device.refresh_from_db()
+    assert device.confirmed
+    event = SecurityEvent.objects.get()
+    assert (event.user, event.actor, event.kind) == (board_admin, board_admin, "otp_enabled")
+
+
+def test_turning_it_off_records_who_did_it_and_leaves_no_device(board_admin, device, clock):
+    unfinished = TOTPDevice.objects.create(user=board_admin, name="vecs", confirmed=False)
+
+    services.device_remove(actor=board_admin, device=device, token=code(device, clock))
+    assert not TOTPDevice.objects.filter(pk__in=[device.pk, unfinished.pk]).exists()
+    event = SecurityEvent.objects.get()
+    assert (event.user, event.actor, event.kind) == (board_admin, board_admin, "otp_disabled")
+
+
+def test_a_new_setup_replaces_an_unfinished_one(board_admin):
+    first = services.device_start_setup(actor=board_admin)
+    second = services.device_start_setup(actor=board_admin)
+    assert list(TOTPDevice.objects.filter(user=board_admin)) == [second]
+    assert second.pk != first.pk and not second.confirmed
+    assert second.name == board_admin.email
+
+
+@pytest.mark.parametrize("service", [services.device_confirm, services.device_remove])
+def test_a_wrong_code_changes_nothing_but_stays_counted(board_admin, device, clock, service):
+    if service is services.device_confirm:
+        device.confirmed = False
+        device.save()
+    with pytest.raises(ValidationError) as error:
+        service(actor=board_admin, device=device, token="000000")
+    assert error.value.code == "otp_invalid"
+    device.refresh_from_db()
+    assert device.confirmed is (service is services.device_remove)
+    assert not SecurityEvent.objects.exists()
+    # The refusal did not roll back django-otp's slow-down: the right code now waits too.
+    assert device.throttling_failure_count == 1
+    with pytest.raises(ValidationError) as error:
+        service(actor=board_admin, device=device, token=code(device, clock))
+    assert error.value.code == "otp_throttled"
+
+
+def test_a_code_is_accepted_once(board_admin, device, clock):
+    token = code(device, clock)
+    services.device_verify(actor=board_admin, device=device, token=token)
+    with pytest.raises(ValidationError):
+        services.device_verify(actor=board_admin, device=device, token=token)
+
+
+@pytest.mark.parametrize(
+    "service", [services.device_verify, services.device_confirm, services.device_remove]
+)
+def test_no_one_uses_someone_elses_device(board_admin, board_editor, device, clock, service):
+    with pytest.raises(PermissionDenied):
+        service(actor=board_editor, device=device, token=code(device, clock))
+    device.refresh_from_db()
+    assert device.confirmed and device.throttling_failure_count == 0
+    assert not SecurityEvent.objects.exists()

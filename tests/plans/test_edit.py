@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from plans.models import Activity, Goal, Indicator, Plan, ResourceRow, Task
+from plans.models import Activity, Baseline, Goal, Indicator, Plan, ResourceRow, Target, Task
 from tests.test_permissions import database_snapshot
 
 
@@ -114,7 +114,7 @@ def test_foreign_ids_in_form_fields_are_refused(
     from plans.importer import plan_import
     from tests.conftest import tiny_plan_data
 
-    foreign_plan = plan_import(municipality=municipality_b, data=tiny_plan_data()).plan
+    foreign_plan = plan_import(actor=None, municipality=municipality_b, data=tiny_plan_data()).plan
     foreign_goal = foreign_plan.goals.get()
     client = login(board_editor)
     before = database_snapshot()
@@ -135,7 +135,9 @@ def test_editing_another_municipalitys_row_is_404(
     from plans.importer import plan_import
     from tests.conftest import tiny_plan_data
 
-    foreign = plan_import(municipality=municipality_b, data=tiny_plan_data()).plan.goals.get()
+    foreign = plan_import(
+        actor=None, municipality=municipality_b, data=tiny_plan_data()
+    ).plan.goals.get()
     response = login(board_editor).post(
         edit_url(municipality_a, "goal", foreign),
         {"level": "universal", "number": "1", "title": "Pārņemts", "version": foreign.version},
@@ -171,7 +173,7 @@ def test_create_goal_activity_and_resource(login, board_editor, municipality_a, 
     response = client.post(
         create_url(municipality_a, "resource"),
         {"level": "targeted", "activity": activity.pk, "activity_title": "Mentoru programma",
-         "funding_sources": ["ES fondi"], "other_sources": "Uzņēmēju ziedojumi",
+         "funding_sources": ["eu"], "other_sources": "Uzņēmēju ziedojumi",
          "amount_eur": "2500.50"},
     )  # fmt: skip
     assert response.status_code == 302
@@ -281,7 +283,13 @@ def test_admin_uploads_a_plan_in_the_browser(login, board_admin, municipality_a)
     response = login(board_admin).post(url, {"file": upload})
     assert response.status_code == 200
     assert "Brīdinājumi" in response.content.decode()
-    assert Plan.objects.get(municipality=municipality_a).goals.count() == 20
+    plan = Plan.objects.get(municipality=municipality_a)
+    assert plan.goals.count() == 20
+    # Every row the import wrote has a history entry naming the admin who uploaded it.
+    for model in (Goal, Indicator, Baseline, Target, Activity, Task, ResourceRow):
+        records = model.history.filter(plan_id=plan.pk)
+        assert records.exists(), model
+        assert {r.history_user for r in records} == {board_admin}, model
 
 
 @pytest.mark.django_db

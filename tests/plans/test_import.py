@@ -35,13 +35,13 @@ def tenant(db):
 @pytest.mark.parametrize("name", SEED_FILES)
 def test_import_then_export_keeps_every_value_of_the_seed(tenant, name):
     data = seed(name)
-    result = plan_import(municipality=tenant, data=copy.deepcopy(data))
+    result = plan_import(actor=None, municipality=tenant, data=copy.deepcopy(data))
     assert plan_export(result.plan) == data
 
 
 @pytest.mark.django_db
 def test_seed_counts_and_links(tenant):
-    result = plan_import(municipality=tenant, data=seed("000.json"))
+    result = plan_import(actor=None, municipality=tenant, data=seed("000.json"))
     assert result.counts == {
         "institutions": 45,
         "situation": 5,
@@ -68,9 +68,9 @@ def test_seed_counts_and_links(tenant):
 
 @pytest.mark.django_db
 def test_daugavpils_without_tasks_and_ogre_ending_2027_import(tenant, municipality_b):
-    daugavpils = plan_import(municipality=tenant, data=seed("001.json"))
+    daugavpils = plan_import(actor=None, municipality=tenant, data=seed("001.json"))
     assert daugavpils.counts["tasks"] == 0
-    ogre = plan_import(municipality=municipality_b, data=seed("002.json"))
+    ogre = plan_import(actor=None, municipality=municipality_b, data=seed("002.json"))
     assert ogre.plan.years == [2024, 2025, 2026, 2027]
     paths = [w.path for w in ogre.warnings]
     assert "$.indicators[0].targets.2028" in paths  # a 2028 column in a plan ending 2027
@@ -79,7 +79,7 @@ def test_daugavpils_without_tasks_and_ogre_ending_2027_import(tenant, municipali
 
 @pytest.mark.django_db
 def test_unrecognised_names_are_kept_as_text_and_reported(tenant):
-    result = plan_import(municipality=tenant, data=seed("000.json"))
+    result = plan_import(actor=None, municipality=tenant, data=seed("000.json"))
     activity = Activity.objects.get(plan=result.plan, number="1.1")
     assert "NVO" in activity.involved_texts
     assert any("“NVO”" in w.lv and w.path.startswith("$.activities[0]") for w in result.warnings)
@@ -103,7 +103,7 @@ def test_schema_violation_names_the_path_and_writes_nothing(tenant, mutate, path
     mutate(data)
     before = database_snapshot()
     with pytest.raises(PlanImportError) as error:
-        plan_import(municipality=tenant, data=data)
+        plan_import(actor=None, municipality=tenant, data=data)
     assert path in [p.path for p in error.value.problems]
     assert database_snapshot() == before
 
@@ -161,7 +161,7 @@ def test_create_makes_the_municipality_from_the_file():
 
 @pytest.mark.django_db
 def test_export_command_writes_the_schema(tenant, tmp_path):
-    plan_import(municipality=tenant, data=seed("002.json"))
+    plan_import(actor=None, municipality=tenant, data=seed("002.json"))
     out = tmp_path / "out.json"
     call_command("export_plan", "imports", "--format", "json", "-o", str(out))
     assert json.loads(out.read_text(encoding="utf-8")) == seed("002.json")

@@ -42,7 +42,7 @@ def scaled(data: dict, factor: int) -> dict:
 
 @pytest.mark.django_db
 def test_plan_page_shows_every_table(login, leadership, municipality_a):
-    plan_import(municipality=municipality_a, data=seed("000.json"))
+    plan_import(actor=None, municipality=municipality_a, data=seed("000.json"))
     page = login(leadership).get(url(municipality_a)).content.decode()
     for heading in [
         "Esošā situācija pašvaldībā",
@@ -64,10 +64,10 @@ def test_plan_page_shows_every_table(login, leadership, municipality_a):
 def test_plan_without_tasks_says_so_and_short_plan_has_four_year_columns(
     login, leadership, municipality_a, municipality_b, other_board_editor
 ):
-    plan_import(municipality=municipality_a, data=seed("001.json"))
+    plan_import(actor=None, municipality=municipality_a, data=seed("001.json"))
     page = login(leadership).get(url(municipality_a)).content.decode()
     assert "Plānā nav darba uzdevumu tabulas." in page
-    plan_import(municipality=municipality_b, data=seed("002.json"))
+    plan_import(actor=None, municipality=municipality_b, data=seed("002.json"))
     page = login(other_board_editor).get(url(municipality_b))
     assert page.context["plan"].years == [2024, 2025, 2026, 2027]
     assert '<th scope="col" class="col-year">2028</th>' not in page.content.decode()
@@ -75,7 +75,7 @@ def test_plan_without_tasks_says_so_and_short_plan_has_four_year_columns(
 
 @pytest.mark.django_db
 def test_filters_by_level_goal_and_institution(login, board_editor, municipality_a):
-    plan = plan_import(municipality=municipality_a, data=seed("000.json")).plan
+    plan = plan_import(actor=None, municipality=municipality_a, data=seed("000.json")).plan
     client = login(board_editor)
     targeted = client.get(url(municipality_a, level="targeted")).context
     assert {g.level for g in targeted["activity_groups"]} == {"targeted"}
@@ -93,7 +93,7 @@ def test_filters_by_level_goal_and_institution(login, board_editor, municipality
 
 @pytest.mark.django_db
 def test_director_sees_their_institutions_activities_first(login, municipality_a):
-    plan_import(municipality=municipality_a, data=seed("000.json"))
+    plan_import(actor=None, municipality=municipality_a, data=seed("000.json"))
     from tests.factories import UserFactory
 
     school = Institution.objects.get(
@@ -112,8 +112,8 @@ def test_director_sees_their_institutions_activities_first(login, municipality_a
 def test_plan_page_query_count_does_not_grow_with_the_plan(
     login, leadership, municipality_a, municipality_b, other_board_editor
 ):
-    plan_import(municipality=municipality_a, data=seed("000.json"))
-    plan_import(municipality=municipality_b, data=scaled(seed("000.json"), 3))
+    plan_import(actor=None, municipality=municipality_a, data=seed("000.json"))
+    plan_import(actor=None, municipality=municipality_b, data=scaled(seed("000.json"), 3))
 
     def count(client, municipality) -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -138,7 +138,7 @@ def test_notes_and_extra_keys_of_a_plan_are_shown(login, leadership, municipalit
     data = seed("000.json")
     data["tasks"][0]["pilot_schools"] = "Blomes pamatskola"
     data["activities"][0]["note"] = "Aktivitāte apvienota ar 1.2."
-    plan_import(municipality=municipality_a, data=data)
+    plan_import(actor=None, municipality=municipality_a, data=data)
     page = login(leadership).get(url(municipality_a)).content.decode()
     assert "pilot_schools" in page and "Blomes pamatskola" in page
     assert "Aktivitāte apvienota ar 1.2." in page
@@ -146,7 +146,7 @@ def test_notes_and_extra_keys_of_a_plan_are_shown(login, leadership, municipalit
 
 @pytest.mark.django_db
 def test_start_page_summarises_the_plan(login, leadership, municipality_a):
-    plan_import(municipality=municipality_a, data=seed("000.json"))
+    plan_import(actor=None, municipality=municipality_a, data=seed("000.json"))
     response = login(leadership).get(
         reverse("municipality-home", kwargs={"municipality": municipality_a.slug})
     )

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from plans.exporter import plan_export
 from plans.importer import plan_import
 from plans.models import Activity, Goal, ResourceRow, Task
 from plans.workbook import WorkbookError, export_workbook, import_workbook
@@ -42,9 +45,9 @@ def edit(content: bytes, change) -> bytes:
 def test_export_import_export_is_stable_on_every_seed(seed):
     municipality = MunicipalityFactory(slug=f"seed-{seed[:3]}")
     data = json.loads((SEEDS / seed).read_text(encoding="utf-8"))
-    plan = plan_import(municipality=municipality, data=data).plan
+    plan = plan_import(actor=None, municipality=municipality, data=data).plan
     first = export_workbook(plan)
-    counts = import_workbook(plan, first)
+    counts = import_workbook(plan, first, actor=None)
     assert counts == {"created": 0, "updated": 0, "deleted": 0}
     assert cells(export_workbook(plan)) == cells(first)
 
@@ -107,7 +110,7 @@ def test_one_bad_cell_changes_nothing_and_is_named(plan_a, change, where):
     content = edit(export_workbook(plan_a), change)
     before = database_snapshot()
     with pytest.raises(WorkbookError) as error:
-        import_workbook(plan_a, content)
+        import_workbook(plan_a, content, actor=None)
     assert database_snapshot() == before
     problem = error.value.problems[0]
     assert (problem.sheet, problem.row, problem.column) == where
@@ -116,12 +119,12 @@ def test_one_bad_cell_changes_nothing_and_is_named(plan_a, change, where):
 
 def test_a_row_id_from_another_municipality_is_refused(plan_a, municipality_b):
     data = json.loads((SEEDS / "000.json").read_text(encoding="utf-8"))
-    other = plan_import(municipality=municipality_b, data=data).plan
+    other = plan_import(actor=None, municipality=municipality_b, data=data).plan
     foreign_goal = Goal.objects.filter(plan=other).first()
     content = edit(export_workbook(plan_a), lambda b: b["Mērķi"].__setitem__("A2", foreign_goal.pk))
     before = database_snapshot()
     with pytest.raises(WorkbookError) as error:
-        import_workbook(plan_a, content)
+        import_workbook(plan_a, content, actor=None)
     assert "Nezināms ID" in error.value.problems[0].lv
     assert database_snapshot() == before
 
@@ -188,3 +191,45 @@ def test_the_browser_upload_applies_a_good_workbook(plan_a, login, board_editor)
     )
     assert response.status_code == 302
     assert Activity.objects.get(plan=plan_a).title == "Lekcijas tētiem"
+
+
+def test_a_baseline_changed_in_the_workbook_is_what_the_export_says(board_editor):
+    """The symptom in #15: the database had the new baseline, ``export_plan`` the old one."""
+    municipality = MunicipalityFactory(slug="baseline")
+    data = json.loads((SEEDS / "000.json").read_text(encoding="utf-8"))
+    plan = plan_import(actor=None, municipality=municipality, data=data).plan
+    before = next(i for i in plan_export(plan)["indicators"] if i["number"] == "1")
+    assert before["baseline"]["value"] != "41,5%"
+
+    def change(book):
+        sheet = book["Rādītāji"]
+        headings = [c.value for c in sheet[1]]
+        column = headings.index("Bāzes vērtība") + 1
+        for row in range(2, sheet.max_row + 1):
+            if sheet.cell(row=row, column=3).value == "1":
+                sheet.cell(row=row, column=column, value="41,5%")
+                break
+
+    import_workbook(plan, edit(export_workbook(plan), change), actor=board_editor)
+    after = next(i for i in plan_export(plan)["indicators"] if i["number"] == "1")
+    assert after["baseline"]["value"] == "41,5%"
+    out = io.StringIO()
+    call_command("export_plan", "baseline", stdout=out)
+    assert '"value": "41,5%"' in out.getvalue()
+
+
+def test_every_row_the_workbook_writes_names_the_importer(plan_a, board_editor):
+    def change(book):
+        book["Mērķi"]["D2"] = "Vecāku iesaiste un atbalsts"
+        book["Aktivitātes"].append([None, "1", "1.2", "Jauna aktivitāte", None, None, None, None])
+        book["Uzdevumi"].delete_rows(2)
+
+    started = timezone.now()
+    import_workbook(plan_a, edit(export_workbook(plan_a), change), actor=board_editor)
+    records = [
+        record
+        for model in (Goal, Activity, Task)
+        for record in model.history.filter(history_date__gte=started)
+    ]
+    assert {r.history_type for r in records} == {"~", "+", "-"}
+    assert all(r.history_user == board_editor for r in records)

@@ -13,7 +13,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from pmp_portal.core.pdf import BASE_URL, RefusedURL, static_only_fetcher
+from reports.annual_services import annual_report_render_request, annual_report_update
 from reports.models import AnnualReport
+from reports.services import WorkflowError
+from reports.tasks import render_annual_report
 
 from ..test_permissions import database_snapshot
 from .conftest import filled, report_url
@@ -290,3 +293,37 @@ def test_in_production_the_pdf_is_rendered_by_the_database_worker(
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
     draft.refresh_from_db()
     assert draft.render_state == "done" and bytes(draft.pdf).startswith(b"%PDF")
+
+
+def test_finalising_a_final_report_again_changes_nothing(login, plan_a, board_editor, board_admin):
+    draft = _draft(login(board_editor))
+    render_annual_report.call(draft.pk, True, board_editor.pk)
+    final = AnnualReport.objects.get(pk=draft.pk)
+    assert (final.status, final.finalised_by) == ("final", board_editor)
+    before = database_snapshot()
+    # Asked again, by the page or by a second job already in the queue: refused, or a no-op.
+    with pytest.raises(WorkflowError, match="vairs nemainās"):
+        annual_report_render_request(
+            actor=board_admin, report=final, finalise=True, loaded_version=final.version
+        )
+    render_annual_report.call(draft.pk, True, board_admin.pk)
+    assert database_snapshot() == before
+
+
+def test_the_final_version_names_who_finalised_it_even_from_the_worker(login, plan_a, board_editor):
+    draft = _draft(login(board_editor))
+    render_annual_report.call(draft.pk, True, board_editor.pk)  # no request: as db_worker runs it
+    final = AnnualReport.objects.get(pk=draft.pk)
+    latest = final.history.latest("history_id")
+    assert (latest.status, latest.history_user) == ("final", board_editor)
+    with pytest.raises(WorkflowError, match="Galīgo pārskatu mainīt nevar"):
+        annual_report_update(
+            actor=board_editor,
+            report=final,
+            summary="Vēlāk",
+            conclusions="",
+            proposed_changes="",
+            budget_proposal="",
+            activity_notes={},
+            loaded_version=final.version,
+        )

@@ -36,7 +36,7 @@ def test_periods_extensions_reports_values_and_annual_reports_name_their_author(
 
     indicator = plan_a.indicators.get()
     board.post(
-        reverse("indicators:values", kwargs={"municipality": "aluksne", "pk": indicator.pk}),
+        reverse("reports:indicator-values", kwargs={"municipality": "aluksne", "pk": indicator.pk}),
         {"year": 2024, "value": "62", "version": 0, "row": 0},
     )
     value = IndicatorValue.objects.get()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -86,3 +87,32 @@ def test_dry_run_and_bad_arguments(period_a, director_a1):
         call_command("send_reminders", "--today", "vakar")
     with pytest.raises(CommandError):
         call_command("send_reminders", "--municipality", "neesosa")
+
+
+def test_one_failing_email_does_not_stop_the_others_and_is_retried(
+    plan_a, period_a, director_a1, school_a1, school_a2, municipality_a
+):
+    from ..factories import MembershipFactory, UserFactory
+
+    other = UserFactory(email="direktors2@aluksne.example")
+    MembershipFactory(
+        user=other, municipality=municipality_a, role="reporter", institution=school_a2
+    )
+    plan_a.tasks.get().executors.add(school_a2)
+    today = period_a.due_on - datetime.timedelta(days=2)
+    real_send = mail.send_mail
+    calls = []
+
+    def flaky(subject, body, sender, recipients, **kwargs):
+        calls.append(recipients)
+        if len(calls) == 1:
+            raise OSError("SMTP down")
+        return real_send(subject, body, sender, recipients, **kwargs)
+
+    with mock.patch("reports.reminders.send_mail", flaky), pytest.raises(CommandError):
+        call_command("send_reminders", "--today", today.isoformat(), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 1, "the second institution still got its reminder"
+    # A retry the same day sends the one that failed, and only that one.
+    call_command("send_reminders", "--today", today.isoformat(), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 2
+    assert {tuple(m.to) for m in mail.outbox} == {(director_a1.email,), (other.email,)}

@@ -90,7 +90,7 @@ def test_results_follow_their_activity_into_a_plan_imported_again(
     client.post(reverse("reports:approve", kwargs={"municipality": municipality_a.slug,
                                                    "pk": report.pk}),
                 {"version": report.version})  # fmt: skip
-    plan_import(municipality=municipality_a, data=tiny_plan_data(), replace=True)
+    plan_import(actor=None, municipality=municipality_a, data=tiny_plan_data(), replace=True)
     assert ActivityEntry.objects.get(report=report).activity is None
     client.post(reverse("reports:annual-create", kwargs={"municipality": municipality_a.slug}),
                 {"year": 2024})  # fmt: skip

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from institutions.models import Role
+from institutions.permissions import REPORT_SUBMIT, ROLE_CAPABILITIES
 from plans.models import Task
 from reports.models import Extension, Report, ReportEvent, ReportingPeriod, TaskEntry
 
@@ -94,6 +95,31 @@ def test_director_submits_board_returns_director_resubmits_board_approves(
     timeline = director.get(url).content.decode()
     for label in ("Iesniedza", "Atgrieza labošanai", "Iesniedza atkārtoti", "Apstiprināja"):
         assert label in timeline
+
+
+def test_a_reporter_without_report_submit_cannot_save_or_send_the_report(
+    login, plan_a, period_a, school_a1, director_a1, monkeypatch
+):
+    reporter = ROLE_CAPABILITIES[Role.REPORTER]
+    monkeypatch.setitem(ROLE_CAPABILITIES, Role.REPORTER, reporter - {REPORT_SUBMIT})
+    client = login(director_a1)
+    url = report_url(period_a, school_a1)
+    before = database_snapshot()
+    assert _submit(client, url, plan_a, version=0).status_code == 403
+    assert client.post(url, filled(plan_a, version=0)).status_code == 403
+    assert database_snapshot() == before
+
+
+def test_only_a_reporter_sends_a_report_to_the_board(
+    login, plan_a, period_a, school_a1, director_a1, board_editor
+):
+    url = report_url(period_a, school_a1)
+    login(director_a1).post(url, filled(plan_a, version=0))
+    report = _report(period_a, school_a1)
+    board = login(board_editor)
+    before = database_snapshot()
+    assert _submit(board, url, plan_a, version=report.version).status_code == 403
+    assert database_snapshot() == before
 
 
 def test_a_director_cannot_reach_another_schools_report(
@@ -189,6 +215,21 @@ def test_a_returned_report_can_be_fixed_after_the_due_date(
     report.refresh_from_db()
     assert _submit(client, url, plan_a, version=report.version).status_code == 302
     assert _report(period_a, school_a1).status == Report.Status.RESUBMITTED
+
+
+@pytest.mark.parametrize("dash", ["\u2013", "\u2011", "\u2212", "\u2014"])
+def test_a_personal_code_with_a_typographic_dash_is_refused(
+    login, plan_a, period_a, school_a1, director_a1, dash
+):
+    task = plan_a.tasks.order_by("pk").first()
+    client = login(director_a1)
+    before = database_snapshot()
+    response = client.post(
+        report_url(period_a, school_a1),
+        filled(plan_a, **{f"t{task.pk}_comment": f"Skolēns 120315{dash}11234 neapmeklē"}),
+    )
+    assert response.status_code == 400
+    assert database_snapshot() == before
 
 
 def test_a_post_naming_another_institutions_task_writes_nothing(

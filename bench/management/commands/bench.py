@@ -282,7 +282,9 @@ class Command(BaseCommand):
             municipality = Municipality.objects.create(name=f"{slug} pašvaldība", slug=slug)
             if seed:
                 started = time.perf_counter()
-                plan_import(municipality=municipality, data=json.loads(json.dumps(seeds[seed])))
+                plan_import(
+                    actor=None, municipality=municipality, data=json.loads(json.dumps(seeds[seed]))
+                )
                 import_ms[seed].append((time.perf_counter() - started) * 1000)
                 # Semester reports and indicator values since the plan began, as in the demo.
                 link_collective_executors(municipality, groups.get(seed, []))

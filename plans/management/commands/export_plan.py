@@ -1,5 +1,4 @@
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,6 +21,6 @@ class Command(BaseCommand):
             raise CommandError(f"Plāns “{slug}” nav atrasts. / No plan for “{slug}”.")
         text = json.dumps(plan_export(plan), ensure_ascii=False, indent=2)
         if output is None:
-            sys.stdout.write(text + "\n")
+            self.stdout.write(text)
         else:
             output.write_text(text + "\n", encoding="utf-8")

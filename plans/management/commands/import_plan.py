@@ -1,9 +1,11 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from institutions.models import Municipality
+from institutions.services import municipality_create
 from plans.importer import PlanImportError, load_json, plan_import
 
 
@@ -35,10 +37,13 @@ class Command(BaseCommand):
                             f"Municipality “{municipality}” not found (use --create)."
                         )
                     name = data.get("municipality") if isinstance(data, dict) else None
-                    tenant = Municipality(slug=municipality, name=name or municipality)
-                    tenant.full_clean()
-                    tenant.save()
-                result = plan_import(municipality=tenant, data=data, replace=replace)
+                    tenant = municipality_create(name=name or municipality, slug=municipality)
+                # From the command line no person imports: history names no author.
+                result = plan_import(actor=None, municipality=tenant, data=data, replace=replace)
+        except ValidationError as error:
+            raise CommandError(
+                f"Pašvaldību nevar izveidot / cannot create the municipality: {error.messages}"
+            ) from None
         except PlanImportError as error:
             for problem in error.problems:
                 self.stderr.write(f"  {problem}")

@@ -13,17 +13,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import IndicatorValue
-from indicators.selectors import aggregated_points, indicator_rows, task_state
 from indicators.status import Status
-from plans.models import Activity, Indicator, Target, Task
-from reports.models import IndicatorEntry, Report, ReportingPeriod
+from plans.models import Activity, Indicator, ResourceRow, Target, Task
+from reports.models import (
+    ActivityEntry,
+    IndicatorEntry,
+    Report,
+    ReportingPeriod,
+    SpendingEntry,
+    TaskEntry,
+)
+from reports.monitoring import aggregated_points, indicator_rows, money_by_source, task_state
 
 from ..factories import InstitutionFactory
-from ..test_permissions import database_snapshot
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD = reverse("indicators:dashboard", kwargs={"municipality": "aluksne"})
+DASHBOARD = reverse("reports:dashboard", kwargs={"municipality": "aluksne"})
 
 
 def _approved_entry(period, institution, indicator, **values) -> None:
@@ -139,7 +145,10 @@ def test_dashboard_shows_overdue_tasks_by_goal(plan_a, login, board_editor):
     assert progress.label.startswith("1. Vecāku iesaiste")
 
 
-def grow(plan, n: int) -> None:
+def grow(plan, n: int, report: Report) -> None:
+    """Add n schools, each with an indicator, an activity and a task. The school of
+    ``report`` takes part in every activity and task and reports on them, so a filter by it
+    has ever more rows to read."""
     municipality = plan.municipality
     goal = plan.goals.first()
     for i in range(n):
@@ -156,123 +165,82 @@ def grow(plan, n: int) -> None:
         activity = Activity.objects.create(
             municipality=municipality, plan=plan, title=f"A{i}", goal=goal
         )
+        activity.involved.add(report.institution)
+        ResourceRow.objects.create(
+            municipality=municipality,
+            plan=plan,
+            activity=activity,
+            amount_eur=100,
+            funding_codes=["municipal"],
+        )
         task = Task.objects.create(
             municipality=municipality, plan=plan, title=f"T{i}", activity=activity
         )
-        task.executors.add(school)
+        task.executors.add(school, report.institution)
+        TaskEntry.objects.create(report=report, task=task, status="done")
+        entry = ActivityEntry.objects.create(report=report, activity=activity, done="Jā")
+        SpendingEntry.objects.create(
+            report=report, activity_entry=entry, source="municipal", amount_eur=50
+        )
 
 
-@pytest.mark.parametrize("query", ["", "?level=universal", "?institution=1"])
-def test_dashboard_queries_do_not_grow(plan_a, login, leadership, query):
+@pytest.fixture
+def approved_a1(autumn_2024, school_a1) -> Report:
+    return Report.objects.create(
+        municipality=autumn_2024.municipality,
+        period=autumn_2024,
+        institution=school_a1,
+        status=Report.Status.APPROVED,
+    )
+
+
+@pytest.mark.parametrize("query", ["", "?level=universal", "?institution={school}"])
+def test_dashboard_queries_do_not_grow(plan_a, approved_a1, login, leadership, query):
     client = login(leadership)
+    url = DASHBOARD + query.format(school=approved_a1.institution_id)
 
     def count() -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(DASHBOARD + query).status_code == 200
+            response = client.get(url)
+        assert response.status_code == 200
+        # Whatever the filter, the page has the grown tasks and money to show.
+        assert sum(group.total for group in response.context["tasks"]) > 2
+        assert response.context["money"][0].spent > 0
         return len(captured)
 
-    grow(plan_a, 2)
+    grow(plan_a, 2, approved_a1)
     small = count()
-    grow(plan_a, 12)
+    grow(plan_a, 12, approved_a1)
     assert count() == small
+
+
+def test_the_institution_filter_keeps_only_that_institutions_work(
+    plan_a, approved_a1, school_a1, school_a2, login, leadership
+):
+    grow(plan_a, 2, approved_a1)
+    other = Task.objects.create(municipality=plan_a.municipality, plan=plan_a, title="Cita")
+    other.executors.add(school_a2)
+    client = login(leadership)
+
+    def seen(query: str) -> tuple[int, list]:
+        context = client.get(DASHBOARD + query).context
+        tasks = sum(group.total for group in context["tasks"])
+        return tasks, [(m.source, m.planned, m.spent) for m in context["money"]]
+
+    # The tiny plan's task and activity, two grown ones, and A2's own task.
+    assert seen("") == (4, [("municipal", Decimal("1400"), Decimal("100"))])
+    assert seen(f"?institution={school_a1.pk}") == (
+        3,
+        [("municipal", Decimal("1400"), Decimal("100"))],
+    )
+    assert seen(f"?institution={school_a2.pk}") == (1, [])
 
 
 def test_a_director_does_not_see_the_dashboard(plan_a, login, director_a1):
     assert login(director_a1).get(DASHBOARD).status_code == 403
 
 
-VALUES = "indicators:values"
-
-
-def test_board_enters_a_value_and_bad_values_write_nothing(plan_a, login, board_editor):
-    indicator = plan_a.indicators.get()
-    url = reverse(VALUES, kwargs={"municipality": "aluksne", "pk": indicator.pk})
-    client = login(board_editor)
-    before = database_snapshot()
-    for bad in (
-        {"year": 2025, "numerator": 70, "denominator": 60},
-        {"year": 2025, "value": "101"},
-        {"year": 2025, "value": ""},
-        {"year": 2031, "value": "50"},
-        {"year": 2025, "value": "50", "source": "Skolēns 120315-11234"},
-    ):
-        assert client.post(url, bad | {"version": 0}).status_code == 200, bad
-    assert database_snapshot() == before
-    response = client.post(
-        url, {"year": 2025, "numerator": 45, "denominator": 60, "source": "aptauja", "version": 0}
-    )
-    assert response.status_code == 302
-    value = IndicatorValue.objects.get()
-    assert (value.value, value.entered_by) == (Decimal("75.00"), board_editor)
-    # A second person who opened the form earlier does not overwrite it silently.
-    stale = client.post(url, {"year": 2025, "value": "10", "version": 0, "row": 0})
-    assert "Šim gadam vērtība jau ir" in stale.content.decode()
-    value.refresh_from_db()
-    assert value.value == Decimal("75.00")
-    # Opened 2024 for editing, then switched the year to 2025: 2025 is not overwritten.
-    older = IndicatorValue.objects.create(
-        municipality=plan_a.municipality, indicator=indicator, year=2024, value=61
-    )
-    response = client.post(
-        url, {"year": 2025, "value": "10", "version": older.version, "row": older.pk}
-    )
-    assert "Šim gadam vērtība jau ir" in response.content.decode()
-    value.refresh_from_db()
-    assert value.value == Decimal("75.00")
-
-
-def test_changing_a_target_after_values_exist_needs_a_reason_kept_in_history(
-    plan_a, login, board_editor
-):
-    indicator = plan_a.indicators.get()
-    IndicatorValue.objects.create(
-        municipality=plan_a.municipality, indicator=indicator, year=2024, value=61
-    )
-    url = reverse(
-        "plans:part-edit",
-        kwargs={"municipality": "aluksne", "kind": "indicator", "pk": indicator.pk},
-    )
-    client = login(board_editor)
-    targets = list(indicator.targets.order_by("year"))
-    data = {
-        "level": "universal",
-        "number": "1",
-        "name": indicator.name,
-        "kind": "percent",
-        "direction": "increase",
-        "data_source": "aptauja",
-        "version": indicator.version,
-        "baselines-TOTAL_FORMS": 1,
-        "baselines-INITIAL_FORMS": 1,
-        "baselines-0-id": indicator.baselines.get().pk,
-        "baselines-0-label": "",
-        "baselines-0-value_text": "60%",
-        "baselines-0-as_of": "2023",
-        "targets-TOTAL_FORMS": 2,
-        "targets-INITIAL_FORMS": 2,
-        "targets-0-id": targets[0].pk,
-        "targets-0-year": 2025,
-        "targets-0-text": "65%",
-        "targets-1-id": targets[1].pk,
-        "targets-1-year": 2028,
-        "targets-1-text": "80%",
-    }
-    before = database_snapshot()
-    response = client.post(url, data)
-    assert response.status_code == 200
-    assert "norādiet, kāpēc maināt sasniedzamās vērtības" in response.content.decode()
-    assert database_snapshot() == before
-    response = client.post(url, data | {"change_reason": "Domes lēmums Nr. 12"})
-    assert response.status_code == 302
-    record = Target.history.filter(id=targets[0].pk).latest("history_date")
-    assert (record.text, record.history_change_reason) == ("65%", "Domes lēmums Nr. 12")
-    history = client.get(
-        reverse(
-            "plans:part-history",
-            kwargs={"municipality": "aluksne", "kind": "indicator", "pk": indicator.pk},
-        )
-    )
-    assert "Domes lēmums Nr. 12" in history.content.decode()
+VALUES = "reports:indicator-values"
 
 
 def test_demo_dashboard_shows_every_status(settings, login):
@@ -337,78 +305,7 @@ def test_a_blank_figure_is_not_a_zero_and_the_fuller_semester_decides(
     assert (point.value, point.reports) == (Decimal("50.00"), 2)
 
 
-def test_a_value_older_than_last_year_says_nothing_about_today(plan_a):
-    indicator = plan_a.indicators.get()
-    IndicatorValue.objects.create(
-        municipality=plan_a.municipality, indicator=indicator, year=2024, value=Decimal("65")
-    )
-    (row,) = indicator_rows(plan_a, datetime.date(2025, 3, 1))
-    assert row.status == Status.ON_TRACK  # 2024 is last year: it counts (60 → 70 path: 65)
-    (row,) = indicator_rows(plan_a, datetime.date(2026, 11, 1))
-    assert (row.status, row.status_year) == (Status.NO_DATA, 2025)
-
-
-def test_a_baseline_group_with_values_cannot_be_deleted(plan_a, login, board_editor):
-    from plans.models import Baseline
-
-    indicator = plan_a.indicators.get()
-    first = indicator.baselines.get()
-    second = Baseline.objects.create(
-        municipality=plan_a.municipality,
-        plan=plan_a,
-        indicator=indicator,
-        label="tehnikums",
-        value_text="40%",
-        value_number=40,
-        as_of="2023",
-    )
-    IndicatorValue.objects.create(
-        municipality=plan_a.municipality, indicator=indicator, baseline=second, year=2024, value=45
-    )
-    url = reverse(
-        "plans:part-edit",
-        kwargs={"municipality": "aluksne", "kind": "indicator", "pk": indicator.pk},
-    )
-    targets = list(indicator.targets.order_by("year"))
-    data = {
-        "level": "universal",
-        "number": "1",
-        "name": indicator.name,
-        "kind": "percent",
-        "direction": "increase",
-        "data_source": "aptauja",
-        "version": indicator.version,
-        "change_reason": "Tehnikums vairs nav novada iestāde",
-        "baselines-TOTAL_FORMS": 2,
-        "baselines-INITIAL_FORMS": 2,
-        "baselines-0-id": first.pk,
-        "baselines-0-value_text": "60%",
-        "baselines-0-as_of": "2023",
-        "baselines-1-id": second.pk,
-        "baselines-1-label": "tehnikums",
-        "baselines-1-value_text": "40%",
-        "baselines-1-as_of": "2023",
-        "baselines-1-DELETE": "on",
-        "targets-TOTAL_FORMS": 2,
-        "targets-INITIAL_FORMS": 2,
-        "targets-0-id": targets[0].pk,
-        "targets-0-year": 2025,
-        "targets-0-text": "70%",
-        "targets-1-id": targets[1].pk,
-        "targets-1-year": 2028,
-        "targets-1-text": "80%",
-    }
-    client = login(board_editor)
-    before = database_snapshot()
-    response = client.post(url, data)
-    assert response.status_code == 200
-    assert "jau ir izmērītas vērtības, tāpēc to dzēst nevar" in response.content.decode()
-    assert database_snapshot() == before
-
-
 def test_money_planned_and_spent_follow_the_same_filters(plan_a, school_a1, school_a2):
-    from indicators.selectors import money_by_source
-
     assert [(m.source, m.planned) for m in money_by_source(plan_a)] == [
         ("municipal", Decimal("1200.00"))
     ]

@@ -1,28 +1,32 @@
+"""Monitoring pages: the dashboard and one indicator's values, for the board and leadership."""
+
 from __future__ import annotations
 
 from collections import Counter
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from indicators.forms import IndicatorValueForm
+from indicators.models import IndicatorValue
+from indicators.services import indicator_value_save
+from indicators.status import Status
 from institutions.models import Institution
 from institutions.permissions import PLAN_EDIT, REPORT_READ, tenant_view
 from plans.models import Goal, Indicator, Level, Plan
 from plans.selectors import PlanFilters
-from pmp_portal.core.concurrency import STALE_MESSAGE, ConflictError, claim_version
+from pmp_portal.core.concurrency import ConflictError
 from pmp_portal.core.http import int_param
 from pmp_portal.core.text import latvian_sorted
-from reports.selectors import overview
 
-from . import selectors
-from .forms import IndicatorValueForm
-from .models import IndicatorValue
-from .status import Status
+from . import monitoring
+from .forms import add_service_error
+from .selectors import overview
 
 
 @tenant_view(REPORT_READ)
@@ -47,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     institution_id = int_param(request.GET.get("institution"))
     institution = next((i for i in institutions if i.pk == institution_id), None)
 
-    rows = selectors.indicator_rows(plan, today, level=level)
+    rows = monitoring.indicator_rows(plan, today, level=level)
     status_counts = Counter(row.status for row in rows)
     completeness = overview(municipality, today, limit=4)
     if institution is not None:
@@ -58,7 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "status_summary": [
             (status, label, status_counts.get(status, 0)) for status, label in Status.choices
         ],
-        "tasks": selectors.task_progress(
+        "tasks": monitoring.task_progress(
             plan,
             today,
             level=level,
@@ -66,7 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             institution_id=institution.pk if institution else None,
         ),
         "completeness": completeness,
-        "money": selectors.money_by_source(
+        "money": monitoring.money_by_source(
             plan,
             institution_id=institution.pk if institution else None,
             level=level,
@@ -86,9 +90,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/dashboard.html", context)
 
 
+def _initial(editing: IndicatorValue | None) -> dict:
+    if editing is None:
+        return {"version": 0, "row": 0}
+    return {
+        "year": editing.year,
+        "baseline": editing.baseline_id,
+        "value": editing.value,
+        "numerator": editing.numerator,
+        "denominator": editing.denominator,
+        "source": editing.source,
+        "note": editing.note,
+        "version": editing.version,
+        "row": editing.pk,
+    }
+
+
 @tenant_view(PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def values(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_values(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = request.municipality
     indicator = get_object_or_404(
         Indicator.objects.for_municipality(municipality).prefetch_related("baselines", "targets"),
@@ -100,7 +120,6 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(indicator=indicator)
         .select_related("baseline", "entered_by")
     )
-    initial = {"version": 0, "row": 0}
     editing = next(
         (
             v
@@ -110,56 +129,29 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         None,
     )
-    if editing is not None:
-        initial = {
-            "year": editing.year,
-            "baseline": editing.baseline_id,
-            "value": editing.value,
-            "numerator": editing.numerator,
-            "denominator": editing.denominator,
-            "source": editing.source,
-            "note": editing.note,
-            "version": editing.version,
-            "row": editing.pk,
-        }
-    form = IndicatorValueForm(request.POST or None, indicator=indicator, plan=plan, initial=initial)
+    form = IndicatorValueForm(
+        request.POST or None, indicator=indicator, plan=plan, initial=_initial(editing)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        baseline_id = getattr(data["baseline"], "pk", None)
-        item = next(
-            (v for v in existing if v.year == data["year"] and v.baseline_id == baseline_id),
-            None,
-        )
         try:
-            with transaction.atomic():
-                if (data.get("row") or 0) != (item.pk if item else 0):
-                    raise ConflictError(
-                        _(
-                            "Šim gadam vērtība jau ir (vai tā, ko labojāt, ir citam gadam). "
-                            "Nekas nav saglabāts: atveriet vajadzīgā gada vērtību labošanai."
-                        )
-                    )
-                if item is None:
-                    item = IndicatorValue(
-                        municipality=municipality,
-                        indicator=indicator,
-                        baseline=data["baseline"],
-                        year=data["year"],
-                    )
-                else:
-                    claim_version(item, data.get("version") or 0)
-                item.indicator_label = str(indicator)
-                item.value = data["value"]
-                item.numerator = data.get("numerator")
-                item.denominator = data.get("denominator")
-                item.source = data["source"]
-                item.note = data["note"]
-                item.entered_by = request.user
-                item.save()
-        except IntegrityError:
-            form.add_error(None, str(STALE_MESSAGE))
+            indicator_value_save(
+                actor=request.user,
+                indicator=indicator,
+                baseline=data["baseline"],
+                year=data["year"],
+                value=data["value"],
+                numerator=data.get("numerator"),
+                denominator=data.get("denominator"),
+                source=data["source"],
+                note=data["note"],
+                editing_id=data.get("row"),
+                loaded_version=data.get("version"),
+            )
         except ConflictError as error:
             form.add_error(None, str(error))
+        except ValidationError as error:
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("Vērtība par %(year)s. gadu saglabāta.") % {"year": data["year"]}
@@ -167,7 +159,7 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(request.path)
     rows = [
         r
-        for r in selectors.indicator_rows(plan, timezone.localdate(), level=indicator.level)
+        for r in monitoring.indicator_rows(plan, timezone.localdate(), level=indicator.level)
         if r.indicator.pk == indicator.pk
     ]
     return render(
@@ -179,6 +171,6 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
             "existing": sorted(existing, key=lambda v: (v.year, v.baseline_id or 0)),
             "rows": rows,
             "editing": editing,
-            "semesters": selectors.semester_points(indicator),
+            "semesters": monitoring.semester_points(indicator),
         },
     )

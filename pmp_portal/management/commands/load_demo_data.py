@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from institutions.demo import demo_password, load_demo_data
+from institutions.demo import demo_password
+from pmp_portal.demo import load_demo_data
 
 
 class Command(BaseCommand):

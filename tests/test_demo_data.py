@@ -1,6 +1,13 @@
+"""`make demo`: the demo data `load_demo_data` puts together from every app, and its logins."""
+
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 
+from institutions.demo import demo_password
 from institutions.models import Institution, Membership, Municipality, Role
 
 
@@ -28,6 +35,31 @@ def test_demo_data_creates_the_three_seed_municipalities_with_one_person_per_rol
     counts = (Institution.objects.count(), Membership.objects.count())
     call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Institution.objects.count(), Membership.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_demo_data_prints_a_working_login_for_every_role_in_every_municipality(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo_data", stdout=out)
+    printed = out.getvalue()
+    password = demo_password()
+    assert f"password for all: {password}" in printed
+    emails = [line.split()[0] for line in printed.splitlines() if line.startswith("  ")]
+    memberships = Membership.objects.filter(user__email__in=emails, is_active=True).select_related(
+        "municipality"
+    )
+    assert {(m.municipality.slug, m.role) for m in memberships} == {
+        (slug, role) for slug in ("smiltene", "daugavpils", "ogre") for role in Role.values
+    }
+    for email in emails:
+        client = Client()
+        response = client.post(reverse("login"), {"username": email, "password": password})
+        assert response.status_code == 302, email
+        assert response["Location"] == reverse("home"), email
+        for membership in memberships.filter(user__email=email):
+            plan = reverse("plans:detail", kwargs={"municipality": membership.municipality.slug})
+            assert client.get(plan).status_code == 200, (email, membership.municipality)
 
 
 @pytest.mark.django_db
