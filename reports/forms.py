@@ -20,16 +20,6 @@ MONEY_LIMIT = Decimal("100000000")
 ROW_FIELD = re.compile(r"^([tai])(\d+)_")
 
 
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal on the form: beside the field it names where the form has
-    that field, above the form otherwise."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def _text(label, rows: int = 2, max_length: int = TEXT_LIMIT) -> forms.CharField:
     return forms.CharField(
         label=label,
