@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from institutions.models import Institution, Municipality
 from pmp_portal.core.concurrency import ConflictError, claim_version
+from pmp_portal.core.writes import validated_save
 
 from .locks import Acting, edit_lock
 from .models import (
@@ -70,10 +71,7 @@ def period_save(
             )
     period.school_year, period.semester = school_year, semester
     period.opens_on, period.due_on = opens_on, due_on
-    period._history_user = actor
-    period.full_clean()
-    period.save()
-    return period
+    return validated_save(period, actor=actor)
 
 
 @transaction.atomic
@@ -94,10 +92,7 @@ def extension_grant(
         period=period, institution=institution
     ).first() or Extension(period=period, institution=institution)
     extension.due_on, extension.reason, extension.granted_by = due_on, reason, actor
-    extension._history_user = actor
-    extension.full_clean()
-    extension.save()
-    return extension
+    return validated_save(extension, actor=actor)
 
 
 def _event(report: Report, action: str, actor, note: str = "") -> ReportEvent:
