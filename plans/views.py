@@ -247,7 +247,8 @@ def plan_pdf(request: HttpRequest) -> HttpResponse:
 
     plan = _plan_or_404(request)
     context = selectors.plan_tables(plan, selectors.PlanFilters(), []) | {
-        "generated": timezone.now()
+        "municipality": request.municipality,
+        "generated": timezone.now(),
     }
     pdf = render_pdf("plans/plan_pdf.html", context)
     return attachment(pdf, "application/pdf", _download_name(request, "pdf"))
