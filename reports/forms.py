@@ -194,24 +194,25 @@ class ReportForm(forms.Form):
             field.disabled = True
 
 
-class ReturnForm(forms.Form):
-    note = _text(_("Kas jālabo"), rows=3, max_length=2000)
+def _board_says_why(label, missing) -> forms.CharField:
+    """What the board writes when it hands a report back: required (spaces are not enough),
+    ``missing`` says so. The report page writes the text box itself."""
+    return forms.CharField(
+        label=label,
+        max_length=2000,
+        validators=[validate_no_personal_code],
+        error_messages={"required": missing},
+    )
 
-    def clean_note(self) -> str:
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise ValidationError(_("Uzrakstiet, kas iestādei jālabo."))
-        return note
+
+class ReturnForm(forms.Form):
+    note = _board_says_why(_("Kas jālabo"), _("Uzrakstiet, kas iestādei jālabo."))
 
 
 class ReopenForm(forms.Form):
-    reason = _text(_("Pamatojums"), rows=2, max_length=2000)
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError(_("Norādiet, kāpēc apstiprināto atskaiti atver no jauna."))
-        return reason
+    reason = _board_says_why(
+        _("Pamatojums"), _("Norādiet, kāpēc apstiprināto atskaiti atver no jauna.")
+    )
 
 
 class PeriodForm(forms.ModelForm):
@@ -307,6 +308,10 @@ class AnnualTextForm(forms.ModelForm):
                     initial=(notes.get(str(activity.pk)) or {}).get(part, ""),
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
+
+    def texts(self) -> dict[str, str]:
+        """The report's own texts, by field name."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def activity_rows(self):
         return [(a, self[f"a{a.pk}_impact"], self[f"a{a.pk}_factors"]) for a in self.activities]

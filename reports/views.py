@@ -323,8 +323,6 @@ def report_page(request: HttpRequest, period: int, institution: int) -> HttpResp
         "changed_count": sum(len(v) for v in changes.values()),
         "return_note": _return_note(report),
         "changes": changes,
-        "return_form": forms.ReturnForm(),
-        "reopen_form": forms.ReopenForm(),
         "spending_totals": services.spending_totals(report) if report else [],
     }
     return render(request, "reports/report.html", ctx, status=status)
