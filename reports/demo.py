@@ -29,6 +29,7 @@ from .models import (
     SpendingEntry,
     TaskEntry,
     TaskStatus,
+    row_label,
 )
 from .selectors import plan_scopes, report_rows
 from .services import entries_snapshot
@@ -235,8 +236,7 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
             TaskEntry(
                 report=report,
                 task=task,
-                number=task.number or "",
-                title=task.title,
+                **row_label(task),
                 status=_pick(
                     f"{key}|t{task.order}",
                     [
@@ -261,8 +261,7 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
             ActivityEntry(
                 report=report,
                 activity=activity,
-                number=activity.number or "",
-                title=activity.title,
+                **row_label(activity),
                 planned_result=activity.planned_result or "",
                 done=_pick(f"{key}|d{activity.order}", DONE_TEXTS).format(n=count),
                 result=_pick(f"{key}|r{activity.order}", RESULT_TEXTS),
@@ -287,8 +286,7 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
         entry = IndicatorEntry(
             report=report,
             indicator=indicator,
-            number=indicator.number or "",
-            title=indicator.name,
+            **row_label(indicator),
             kind=indicator.kind or "",
         )
         if indicator.kind == Indicator.Kind.PERCENT:

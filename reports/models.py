@@ -222,6 +222,13 @@ def _plan_row(model: type[models.Model], verbose_name: Promise) -> models.Foreig
     )
 
 
+def row_label(row: Task | Activity | Indicator) -> dict[str, str]:
+    """What an entry copies from its plan row: the number, and the title (an indicator's
+    name)."""
+    title = row.name if isinstance(row, Indicator) else row.title
+    return {"number": row.number or "", "title": title}
+
+
 class _Entry(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("atskaite")

@@ -31,6 +31,7 @@ from .models import (
     ReportingPeriod,
     SpendingEntry,
     TaskEntry,
+    row_label,
 )
 from .selectors import ReportRows
 
@@ -176,8 +177,7 @@ def _write_entries(report: Report, rows: ReportRows, data: dict) -> None:
         "task_id",
         {
             t.pk: {
-                "number": t.number or "",
-                "title": t.title,
+                **row_label(t),
                 "status": data["tasks"][t.pk]["status"],
                 "comment": data["tasks"][t.pk]["comment"],
             }
@@ -190,8 +190,7 @@ def _write_entries(report: Report, rows: ReportRows, data: dict) -> None:
         "activity_id",
         {
             a.pk: {
-                "number": a.number or "",
-                "title": a.title,
+                **row_label(a),
                 "planned_result": a.planned_result or "",
                 **{
                     k: data["activities"][a.pk][k]
@@ -239,8 +238,7 @@ def _write_entries(report: Report, rows: ReportRows, data: dict) -> None:
         "indicator_id",
         {
             i.pk: {
-                "number": i.number or "",
-                "title": i.name,
+                **row_label(i),
                 "kind": i.kind or "",
                 **data["indicators"][i.pk],
             }
