@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutions.permissions import PLAN_EDIT, PLAN_READ, tenant_view
+from pmp_portal.core.calendar import school_year_of
 from pmp_portal.core.concurrency import ConflictError
 from pmp_portal.core.forms import errors_to_form
 from pmp_portal.core.http import attachment, int_param
@@ -46,8 +47,7 @@ def _detail_url(request: HttpRequest, version: PlanVersion) -> str:
 
 def _coming_school_year() -> int:
     """Updates are written in summer for the school year starting in September."""
-    today = timezone.localdate()
-    return today.year if today.month < 9 else today.year + 1
+    return school_year_of(timezone.localdate()) + 1
 
 
 def _approved(request: HttpRequest) -> list[PlanVersion]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from institutions.models import Institution, Membership, Municipality, Role
 from plans.models import Indicator
+from pmp_portal.core.calendar import school_year_of
 
 from .models import (
     ActivityEntry,
@@ -84,11 +85,9 @@ def _plausible_share(indicator: Indicator) -> float:
 
 
 def current_semester(today: datetime.date) -> tuple[int, int]:
-    if today.month >= 9:
-        return today.year, Semester.FIRST
-    if today.month == 1:
-        return today.year - 1, Semester.FIRST
-    return today.year - 1, Semester.SECOND
+    # The autumn semester is reported on in January.
+    semester = Semester.FIRST if today.month >= 9 or today.month == 1 else Semester.SECOND
+    return school_year_of(today), semester
 
 
 def _standard_dates(year: int, semester: int) -> tuple[datetime.date, datetime.date]:

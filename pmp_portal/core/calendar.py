@@ -23,6 +23,11 @@ class Milestone:
         return (self.due - today).days
 
 
+def school_year_of(day: datetime.date) -> int:
+    """The school year ``day`` falls in, by the year it started: they start in September."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
 def school_year_label(start_year: int) -> str:
     return f"{start_year}./{start_year + 1}."
 
