@@ -242,6 +242,9 @@ class _Entry(models.Model):
 
 
 class TaskEntry(_Entry):
+    # What the institution answers for the row: the form's fields and the saved values.
+    ANSWERS = ("status", "comment")
+
     task = _plan_row(Task, _("darba uzdevums"))
     status = models.CharField(_("statuss"), max_length=20, choices=TaskStatus.choices, blank=True)
     comment = models.TextField(_("komentārs"), blank=True, validators=[validate_no_personal_code])
@@ -271,6 +274,8 @@ class TaskEntry(_Entry):
 
 
 class ActivityEntry(_Entry):
+    ANSWERS = ("done", "result", "result_number", "participants")  # spending aside
+
     activity = _plan_row(Activity, _("aktivitāte"))
     planned_result = models.TextField(_("sasniedzamais rezultāts"), blank=True)
     done = models.TextField(_("kas paveikts"), blank=True, validators=[validate_no_personal_code])
@@ -326,6 +331,8 @@ class ActivityEntry(_Entry):
 
 class IndicatorEntry(_Entry):
     """An institution's aggregate count for one indicator; percentages as a fraction."""
+
+    ANSWERS = ("value", "numerator", "denominator", "note")
 
     indicator = _plan_row(Indicator, _("rādītājs"))
     kind = models.CharField(_("veids"), max_length=20, blank=True)

@@ -175,14 +175,7 @@ def _write_entries(report: Report, rows: ReportRows, data: dict) -> None:
         TaskEntry,
         report,
         "task_id",
-        {
-            t.pk: {
-                **row_label(t),
-                "status": data["tasks"][t.pk]["status"],
-                "comment": data["tasks"][t.pk]["comment"],
-            }
-            for t in rows.tasks
-        },
+        {t.pk: {**row_label(t), **data["tasks"][t.pk]} for t in rows.tasks},
     )
     entries = _upsert(
         ActivityEntry,
@@ -192,10 +185,7 @@ def _write_entries(report: Report, rows: ReportRows, data: dict) -> None:
             a.pk: {
                 **row_label(a),
                 "planned_result": a.planned_result or "",
-                **{
-                    k: data["activities"][a.pk][k]
-                    for k in ("done", "result", "result_number", "participants")
-                },
+                **{k: data["activities"][a.pk][k] for k in ActivityEntry.ANSWERS},
             }
             for a in rows.activities
         },
