@@ -227,11 +227,7 @@ def _write_entries(report: Report, rows: ReportRows, data: dict) -> None:
         report,
         "indicator_id",
         {
-            i.pk: {
-                **row_label(i),
-                "kind": i.kind or "",
-                **data["indicators"][i.pk],
-            }
+            i.pk: {**row_label(i), "kind": i.kind or "", **data["indicators"][i.pk]}
             for i in rows.indicators
         },
     )
