@@ -7,20 +7,26 @@ a survey, …) takes precedence for its year.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from institutions.models import Municipality, TenantQuerySet
+from institutions.models import TenantModel, person_field
 from plans.models import Baseline, Indicator
+from pmp_portal.core.concurrency import Versioned
 from pmp_portal.core.validators import validate_no_personal_code
 
 
-class IndicatorValue(models.Model):
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("pašvaldība")
+def fraction_at_most_whole(name: str) -> models.CheckConstraint:
+    """A percentage kept as numerator and denominator: the part is never more than the whole."""
+    return models.CheckConstraint(
+        condition=models.Q(denominator__isnull=True)
+        | models.Q(numerator__lte=models.F("denominator")),
+        name=name,
     )
+
+
+class IndicatorValue(TenantModel, Versioned):
     indicator = models.ForeignKey(
         Indicator,
         on_delete=models.SET_NULL,
@@ -48,18 +54,10 @@ class IndicatorValue(models.Model):
         _("avots"), max_length=300, blank=True, validators=[validate_no_personal_code]
     )
     note = models.TextField(_("piezīme"), blank=True, validators=[validate_no_personal_code])
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("ievadīja"),
-    )
+    entered_by = person_field(_("ievadīja"))
     updated_at = models.DateTimeField(_("mainīts"), auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rādītāja vērtība")
@@ -75,11 +73,7 @@ class IndicatorValue(models.Model):
                 condition=models.Q(baseline__isnull=True),
                 name="indicator_value_unique_year",
             ),
-            models.CheckConstraint(
-                condition=models.Q(denominator__isnull=True)
-                | models.Q(numerator__lte=models.F("denominator")),
-                name="indicator_value_fraction_at_most_whole",
-            ),
+            fraction_at_most_whole("indicator_value_fraction_at_most_whole"),
         ]
 
     def __str__(self) -> str:

@@ -67,7 +67,8 @@ class InstitutionForm(forms.Form):
         field.queryset = candidates
         field.choices = [(i.pk, i.name) for i in latvian_sorted(candidates, key=lambda i: i.name)]
         if instance is None:
-            del self.fields["is_active"]
+            # A new institution is active and has no version to check yet.
+            del self.fields["is_active"], self.fields["version"]
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Saglabāt")))
 

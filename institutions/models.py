@@ -5,8 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from pmp_portal.core.concurrency import Versioned
 
 # Top-level paths of the portal itself; a municipality cannot take one as its slug.
 RESERVED_SLUGS = frozenset(
@@ -51,6 +54,39 @@ class TenantQuerySet(models.QuerySet):
         return self.filter(municipality=municipality)
 
 
+def municipality_field(related_name: str = "+") -> models.ForeignKey:
+    """The municipality a row belongs to: the tenant, gone with everything it owns."""
+    return models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        verbose_name=_("pašvaldība"),
+    )
+
+
+class TenantModel(models.Model):
+    """A row one municipality owns; views fetch it with ``objects.for_municipality(m)``."""
+
+    municipality = municipality_field()
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def person_field(verbose_name: Promise, *, blank: bool = False) -> models.ForeignKey:
+    """Who did something. The row outlives the person's account: then it names nobody."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=blank,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class InstitutionKind(models.TextChoices):
     EDUCATION_BOARD = "education_board", _("Izglītības pārvalde")
     GENERAL_SCHOOL = "general_school", _("Vispārējās izglītības iestāde")
@@ -83,13 +119,8 @@ SCHOOL_KINDS = frozenset(
 )
 
 
-class Institution(models.Model):
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.CASCADE,
-        related_name="institutions",
-        verbose_name=_("pašvaldība"),
-    )
+class Institution(TenantModel, Versioned):
+    municipality = municipality_field("institutions")
     name = models.CharField(_("nosaukums"), max_length=300)
     abbreviation = models.CharField(_("saīsinājums"), max_length=100, blank=True)
     kind = models.CharField(
@@ -113,12 +144,10 @@ class Institution(models.Model):
             "uzdevumos šī iestāde piedalās un par kuriem atskaitās."
         ),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("izveidota"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mainīta"), auto_now=True)
 
     history = HistoricalRecords()
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("iestāde")
@@ -141,7 +170,7 @@ class Role(models.TextChoices):
     LEADERSHIP = "leadership", _("Pašvaldības vadība")
 
 
-class Membership(models.Model):
+class Membership(TenantModel):
     """A person's role in one municipality; a reporter's is tied to one institution."""
 
     user = models.ForeignKey(
@@ -150,12 +179,7 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("lietotājs"),
     )
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("pašvaldība"),
-    )
+    municipality = municipality_field("memberships")
     role = models.CharField(_("loma"), max_length=20, choices=Role.choices)
     institution = models.ForeignKey(
         Institution,
@@ -166,18 +190,10 @@ class Membership(models.Model):
         verbose_name=_("iestāde"),
     )
     is_active = models.BooleanField(_("aktīva"), default=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uzaicināja"),
-    )
+    invited_by = person_field(_("uzaicināja"), blank=True)
     created_at = models.DateTimeField(_("izveidota"), auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dalība")
@@ -224,13 +240,7 @@ class SecurityEvent(models.Model):
         verbose_name=_("lietotājs"),
     )
     kind = models.CharField(_("notikums"), max_length=30, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("kas to izdarīja"),
-    )
+    actor = person_field(_("kas to izdarīja"))
     at = models.DateTimeField(_("laiks"), auto_now_add=True)
 
     class Meta:

@@ -22,6 +22,7 @@ from django.utils.translation import override
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pmp_portal.core.concurrency import claim_version
+from pmp_portal.core.writes import validated_save
 
 from .models import Institution, Membership, Municipality, Role, SecurityEvent
 
@@ -41,9 +42,7 @@ def institution_create(
     institution = Institution(
         municipality=municipality, name=name.strip(), kind=kind, abbreviation=abbreviation.strip()
     )
-    institution._history_user = actor
-    institution.full_clean()
-    institution.save()
+    validated_save(institution, actor=actor)
     institution.groups.set(_same_municipality(groups, municipality))
     return institution
 
@@ -73,9 +72,7 @@ def institution_update(
     institution.kind = kind
     institution.abbreviation = abbreviation.strip()
     institution.is_active = is_active
-    institution._history_user = actor
-    institution.full_clean()
-    institution.save()
+    validated_save(institution, actor=actor)
     if groups is not None:
         institution.groups.set(_same_municipality(groups, institution.municipality))
     return institution
@@ -142,9 +139,7 @@ def user_invite(
             invited_by=actor,
         )
     membership.is_active = True
-    membership._history_user = actor
-    membership.full_clean()
-    membership.save()
+    validated_save(membership, actor=actor)
 
     needs_password = not user.has_usable_password()
     context = {

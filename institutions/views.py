@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pmp_portal.core.concurrency import ConflictError
+from pmp_portal.core.forms import errors_to_form
 
 from . import selectors, services
 from .forms import InstitutionForm, InviteForm
@@ -31,18 +31,10 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 def institution_create(request: HttpRequest) -> HttpResponse:
     form = InstitutionForm(request.POST or None, municipality=request.municipality)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_to_form(form):
             institution = services.institution_create(
-                actor=request.user,
-                municipality=request.municipality,
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                abbreviation=form.cleaned_data["abbreviation"],
-                groups=form.cleaned_data["groups"],
+                actor=request.user, municipality=request.municipality, **form.cleaned_data
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("Iestāde “%s” pievienota.") % institution.name)
             return redirect("institutions:list", municipality=request.municipality.slug)
     return render(
@@ -62,22 +54,12 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, municipality=request.municipality, instance=institution
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        data = dict(form.cleaned_data)
+        loaded_version = data.pop("version") or 0
+        with errors_to_form(form):
             services.institution_update(
-                actor=request.user,
-                institution=institution,
-                loaded_version=form.cleaned_data["version"] or 0,
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                abbreviation=form.cleaned_data["abbreviation"],
-                is_active=form.cleaned_data["is_active"],
-                groups=form.cleaned_data["groups"],
+                actor=request.user, institution=institution, loaded_version=loaded_version, **data
             )
-        except ConflictError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("Iestāde “%s” saglabāta.") % institution.name)
             return redirect("institutions:list", municipality=request.municipality.slug)
     return render(
@@ -100,19 +82,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, municipality=request.municipality)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_to_form(form):
             invitation = services.user_invite(
-                actor=request.user,
-                municipality=request.municipality,
-                email=form.cleaned_data["email"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                role=form.cleaned_data["role"],
-                institution=form.cleaned_data["institution"],
+                actor=request.user, municipality=request.municipality, **form.cleaned_data
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(
                 request,
                 _("Uzaicinājums nosūtīts uz %s.") % invitation.membership.user.email,

@@ -16,15 +16,12 @@ from decimal import Decimal
 from django.db import transaction
 
 from institutions.models import Municipality
+from pmp_portal.core.calendar import school_year_of
 
 from . import services
 from .models import Activity, Goal, Plan, PlanVersion, ResourceRow, Target, Task
 from .parsing import parse_number
 from .parts import RESOURCE, TASK
-
-
-def _school_year(today: datetime.date) -> int:
-    return today.year if today.month >= 9 else today.year - 1
 
 
 def _lv_number(value: Decimal) -> str:
@@ -39,7 +36,7 @@ def load_demo_versions(municipality: Municipality, today: datetime.date, actor) 
         return
     PlanVersion.objects.filter(municipality=municipality).update(base=None)
     PlanVersion.objects.filter(municipality=municipality).delete()
-    school_year = _school_year(today)
+    school_year = school_year_of(today)
     update_decided = datetime.date(school_year, 8, 27)
     first_decided = plan.decision_date or datetime.date(plan.period_start, 6, 20)
     first_decided = min(first_decided, update_decided - datetime.timedelta(days=60))

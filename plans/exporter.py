@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .models import Plan
-from .parts import BASELINE, FILE_PARTS, INDICATOR, Part
+from .parts import BASELINE, FILE_PARTS, INDICATOR, Part, prefetch
 from .services import ABSENT
 
 
@@ -43,16 +43,7 @@ def _indicator(indicator) -> dict[str, Any]:
 
 def plan_export(plan: Plan) -> dict[str, Any]:
     plan = (
-        Plan.objects.prefetch_related(
-            "planinstitutions",
-            "situationitems",
-            "goals",
-            "indicators__baselines",
-            "indicators__targets",
-            "activitys",
-            "tasks",
-            "resourcerows",
-        )
+        Plan.objects.prefetch_related(*prefetch(FILE_PARTS))
         .select_related("municipality")
         .get(pk=plan.pk)
     )
@@ -78,7 +69,7 @@ def plan_export(plan: Plan) -> dict[str, Any]:
         "distinctive_en": plan.distinctive,
     }
     for part in FILE_PARTS:
-        rows = getattr(plan, f"{part.model._meta.model_name}s").all()
+        rows = getattr(plan, part.related).all()
         write = _indicator if part is INDICATOR else lambda obj, part=part: part_row(part, obj)
         top[part.json] = [write(obj) for obj in rows]
     return _row(top, plan.extra)

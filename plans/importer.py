@@ -21,6 +21,7 @@ from django.db import transaction
 
 from institutions.models import Institution, InstitutionKind, Municipality
 from pmp_portal.core.validators import contains_personal_code
+from pmp_portal.core.writes import validated_save
 
 from . import services
 from .models import Indicator, Plan
@@ -300,10 +301,7 @@ def _plan_row(actor, municipality: Municipality, data: dict) -> Plan:
             else None,
         },
     )
-    plan._history_user = actor
-    plan.full_clean()
-    plan.save()
-    return plan
+    return validated_save(plan, actor=actor)
 
 
 @transaction.atomic

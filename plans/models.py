@@ -7,12 +7,18 @@ template in ``extra``, so an imported plan exports back unchanged.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from institutions.models import Institution, Municipality, TenantQuerySet
+from institutions.models import (
+    Institution,
+    Municipality,
+    TenantModel,
+    TenantQuerySet,
+    person_field,
+)
+from pmp_portal.core.concurrency import Versioned
 
 
 class Level(models.TextChoices):
@@ -37,7 +43,7 @@ class FundingSource(models.TextChoices):
     OTHER = "other", _("Citi avoti")
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Projekts")
         APPROVED = "approved", _("Apstiprināts")
@@ -66,7 +72,6 @@ class Plan(models.Model):
     )
     distinctive = models.JSONField(_("atšķirības no veidnes"), default=list, blank=True)
     extra = models.JSONField(_("citi dati"), default=dict, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("mainīts"), auto_now=True)
 
     history = HistoricalRecords()
@@ -84,18 +89,12 @@ class Plan(models.Model):
         return list(range(self.period_start, self.period_end + 1))
 
 
-class PlanPart(models.Model):
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("pašvaldība")
-    )
+class PlanPart(TenantModel, Versioned):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("plāns")
     )
     order = models.PositiveIntegerField(_("secība"), default=0)
     extra = models.JSONField(_("citi dati"), default=dict, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -264,6 +263,19 @@ class Activity(PlanPart):
         return f"{self.number or '—'} {self.title}"
 
 
+def _activity_field(related_name: str) -> models.ForeignKey:
+    """The activity a task or resource row serves, found by the activity number the row
+    keeps; if the activity is deleted the row stays, with its number."""
+    return models.ForeignKey(
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("aktivitāte"),
+    )
+
+
 class Precision(models.TextChoices):
     YEAR = "year", _("gads")
     MONTH = "month", _("mēnesis")
@@ -271,14 +283,7 @@ class Precision(models.TextChoices):
 
 
 class Task(PlanPart):
-    activity = models.ForeignKey(
-        Activity,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="tasks",
-        verbose_name=_("aktivitāte"),
-    )
+    activity = _activity_field("tasks")
     activity_number = models.CharField(_("aktivitātes Nr."), max_length=20, blank=True, null=True)
     number = models.CharField(_("Nr."), max_length=20, blank=True, null=True)
     title = models.TextField(_("darba uzdevums"))
@@ -318,14 +323,7 @@ class Task(PlanPart):
 
 
 class ResourceRow(PlanPart):
-    activity = models.ForeignKey(
-        Activity,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="resources",
-        verbose_name=_("aktivitāte"),
-    )
+    activity = _activity_field("resources")
     level = models.CharField(
         _("prevencijas līmenis"), max_length=20, choices=Level.choices, blank=True, null=True
     )
@@ -364,7 +362,7 @@ class PlanVersionQuerySet(TenantQuerySet):
         return self.filter(status=PlanVersion.Status.DRAFT)
 
 
-class PlanVersion(models.Model):
+class PlanVersion(TenantModel, Versioned):
     """An approved version of the plan, frozen, or the annual update being prepared.
 
     The council approves the plan and, each August, its update. An approved version keeps a
@@ -382,9 +380,6 @@ class PlanVersion(models.Model):
         DRAFT = "draft", _("Sagatavošanā")
         APPROVED = "approved", _("Apstiprināta")
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("pašvaldība")
-    )
     status = models.CharField(
         _("statuss"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -413,24 +408,10 @@ class PlanVersion(models.Model):
     decision_date = models.DateField(_("domes lēmuma datums"), null=True, blank=True)
     effective_from = models.DateField(_("spēkā no"), null=True, blank=True)
     snapshot = models.JSONField(_("plāna momentuzņēmums"), null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("sagatavoja"),
-    )
+    created_by = person_field(_("sagatavoja"))
     created_at = models.DateTimeField(_("izveidots"), auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ierakstīja"),
-    )
+    approved_by = person_field(_("ierakstīja"), blank=True)
     approved_at = models.DateTimeField(_("ierakstīts"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["snapshot"])
     objects = PlanVersionQuerySet.as_manager()

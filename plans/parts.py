@@ -135,6 +135,12 @@ class Part:
         )
         object.__setattr__(self, "fields", fields)
 
+    @property
+    def related(self) -> str:
+        """The relation holding a plan's rows of this part, or an indicator's of a child part
+        ("goals", "baselines"): the related name PlanPart gives every part."""
+        return f"{self.model._meta.model_name}s"
+
     @cached_property
     def by_name(self) -> dict[str, Field]:
         return {f.name: f for f in self.fields}
@@ -424,6 +430,16 @@ FILE_PARTS: tuple[Part, ...] = (INSTITUTION, SITUATION, GOAL, INDICATOR, ACTIVIT
 VERSIONED: tuple[Part, ...] = (GOAL, INDICATOR, ACTIVITY, TASK, RESOURCE)
 # The workbook's sheets, in order.
 SHEETS: tuple[Part, ...] = (GOAL, INDICATOR, ACTIVITY, TASK, RESOURCE)
+
+
+def prefetch(parts: tuple[Part, ...]) -> list[str]:
+    """For ``Plan.objects.prefetch_related``: these parts' rows, each with its children."""
+    return [
+        lookup
+        for part in parts
+        for lookup in [f"{part.related}__{child.related}" for child in part.children]
+        or [part.related]
+    ]
 
 
 def part_of(instance_or_model: Any) -> Part:

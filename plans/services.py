@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmp_portal.core.concurrency import claim_version
+from pmp_portal.core.writes import validated_save
 
 from .fieldkinds import Lines
 from .models import (
@@ -278,10 +279,7 @@ def _children_save(actor, plan: Plan, parent: PlanPart, formset, change_reason: 
 def plan_header_save(*, actor: AbstractBaseUser, form, loaded_version: int | None) -> Plan:
     plan: Plan = form.save(commit=False)
     claim_version(plan, loaded_version)
-    plan._history_user = actor
-    plan.full_clean()
-    plan.save()
-    return plan
+    return validated_save(plan, actor=actor)
 
 
 # --- versions and the annual update -------------------------------------------------------
@@ -336,9 +334,7 @@ def _freeze(
     version.snapshot = snapshot(plan)
     version.approved_by = actor
     version.approved_at = timezone.now()
-    version._history_user = actor
-    version.full_clean(exclude=["snapshot"])
-    version.save()
+    validated_save(version, actor=actor, exclude=["snapshot"])
     # The plan's header names the decision that approved it last.
     plan.status = Plan.Status.APPROVED
     plan.decision_number = decision_number
@@ -395,10 +391,7 @@ def update_start(*, actor: AbstractBaseUser, plan: Plan, school_year: int) -> Pl
         % {"year": school_year, "next": school_year + 1},
         created_by=actor,
     )
-    version._history_user = actor
-    version.full_clean(exclude=["snapshot"])
-    version.save()
-    return version
+    return validated_save(version, actor=actor, exclude=["snapshot"])
 
 
 def _only_draft(version: PlanVersion) -> None:
@@ -426,10 +419,7 @@ def update_save(
     version.achievements = achievements
     version.summary = summary
     version.explanations = kept
-    version._history_user = actor
-    version.full_clean(exclude=["snapshot"])
-    version.save()
-    return version
+    return validated_save(version, actor=actor, exclude=["snapshot"])
 
 
 @transaction.atomic

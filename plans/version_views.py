@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutions.permissions import PLAN_EDIT, PLAN_READ, tenant_view
+from pmp_portal.core.calendar import school_year_of
 from pmp_portal.core.concurrency import ConflictError
+from pmp_portal.core.forms import errors_to_form
 from pmp_portal.core.http import attachment, int_param
 
 from . import forms, services
@@ -45,8 +47,7 @@ def _detail_url(request: HttpRequest, version: PlanVersion) -> str:
 
 def _coming_school_year() -> int:
     """Updates are written in summer for the school year starting in September."""
-    today = timezone.localdate()
-    return today.year if today.month < 9 else today.year + 1
+    return school_year_of(timezone.localdate()) + 1
 
 
 def _approved(request: HttpRequest) -> list[PlanVersion]:
@@ -93,11 +94,8 @@ def version_record(request: HttpRequest) -> HttpResponse:
         initial={"title": plan.title, "decision_number": plan.decision_number},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_to_form(form):
             version = services.version_record(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("Ierakstīta %(version)s.") % {"version": version})
             return redirect(_detail_url(request, version))
     return render(
@@ -178,7 +176,7 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
     changes = comparison.changes if comparison else []
     form = forms.UpdateForm(request.POST or None, update=version, changes=changes)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_to_form(form):
             services.update_save(
                 actor=request.user,
                 version=version,
@@ -188,11 +186,6 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
                 explanations=form.explanations(),
             )
-        except ConflictError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("Aktualizācija saglabāta."))
             return redirect(_detail_url(request, version))
     return render(
@@ -213,7 +206,7 @@ def update_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         loaded = data.pop("version")
-        try:
+        with errors_to_form(form):
             services.update_approve(
                 actor=request.user,
                 plan=_plan(request),
@@ -221,11 +214,6 @@ def update_approve(request: HttpRequest, pk: int) -> HttpResponse:
                 loaded_version=loaded,
                 **data,
             )
-        except ConflictError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("Ierakstīta %(version)s.") % {"version": version})
             return redirect(_detail_url(request, version))
     return render(

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from .fieldkinds import norm
 from .models import Plan
-from .parts import VERSIONED, Part
+from .parts import VERSIONED, Part, prefetch
 
 FORMAT = 1
 WORKING = "working"
@@ -82,8 +82,7 @@ class Section:
                     "period": f"{plan.period_start}–{plan.period_end}",
                 }
             ]
-        related = f"{self.part.model._meta.model_name}s"
-        return [self.part.snapshot(obj) for obj in getattr(plan, related).all()]
+        return [self.part.snapshot(obj) for obj in getattr(plan, self.part.related).all()]
 
 
 def _verbose(model, name: str) -> Promise:
@@ -100,14 +99,7 @@ TITLE_FIELDS = ("title", "name", "activity_title")
 
 def snapshot(plan: Plan) -> dict[str, Any]:
     """The plan as the council approves it, in one JSON document (a fixed number of queries)."""
-    plan = Plan.objects.prefetch_related(
-        "goals",
-        "indicators__baselines",
-        "indicators__targets",
-        "activitys",
-        "tasks",
-        "resourcerows",
-    ).get(pk=plan.pk)
+    plan = Plan.objects.prefetch_related(*prefetch(VERSIONED)).get(pk=plan.pk)
     data: dict[str, Any] = {"format": FORMAT, "taken_at": timezone.now().isoformat()}
     for section in SECTIONS:
         data[section.name] = section.rows(plan)

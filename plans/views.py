@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from institutions.permissions import PLAN_EDIT, PLAN_IMPORT, PLAN_READ, tenant_view
 from pmp_portal.core.concurrency import ConflictError
+from pmp_portal.core.forms import errors_to_form
 from pmp_portal.core.http import attachment, int_param
 
 from . import forms, selectors, services
@@ -123,7 +124,7 @@ def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
         and all(f.is_valid() for f in formsets)
         and _target_change_explained(form, formsets)
     ):
-        try:
+        with errors_to_form(form):
             saved = services.part_save(
                 actor=request.user,
                 plan=plan,
@@ -132,11 +133,6 @@ def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
                 formsets=formsets,
                 change_reason=form.cleaned_data.get("change_reason", ""),
             )
-        except ConflictError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("Saglabāts: %s") % saved)
             return redirect(_back(request, kind))
     new_title, title = part.titles
@@ -251,7 +247,8 @@ def plan_pdf(request: HttpRequest) -> HttpResponse:
 
     plan = _plan_or_404(request)
     context = selectors.plan_tables(plan, selectors.PlanFilters(), []) | {
-        "generated": timezone.now()
+        "municipality": request.municipality,
+        "generated": timezone.now(),
     }
     pdf = render_pdf("plans/plan_pdf.html", context)
     return attachment(pdf, "application/pdf", _download_name(request, "pdf"))
@@ -344,13 +341,10 @@ def plan_edit(request: HttpRequest) -> HttpResponse:
     plan = _plan_or_404(request)
     form = forms.PlanHeaderForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_to_form(form):
             services.plan_header_save(
                 actor=request.user, form=form, loaded_version=form.cleaned_data.get("version")
             )
-        except ConflictError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, _("Plāna dati saglabāti."))
             return redirect("plans:detail", municipality=request.municipality.slug)
     back = reverse("plans:detail", kwargs={"municipality": request.municipality.slug})

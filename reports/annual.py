@@ -156,6 +156,7 @@ def annual_data(report: AnnualReport) -> dict:
     completeness.periods = [p for p in completeness.periods if p.calendar_year == year]
     return {
         "report": report,
+        "municipality": municipality,
         "plan": plan,
         "year": year,
         "periods": periods,

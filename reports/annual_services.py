@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from institutions.models import Municipality
 from plans.models import Plan
 from pmp_portal.core.concurrency import claim_version
+from pmp_portal.core.writes import validated_save
 
 from .models import AnnualReport
 from .services import WorkflowError
@@ -50,9 +51,7 @@ def annual_report_create(
         number=(last.number if last else 0) + 1,
         **({name: getattr(last, name) for name in TEXTS} if last else {}),
     )
-    report._history_user = actor
-    report.full_clean()
-    report.save()
+    validated_save(report, actor=actor)
     return report, True
 
 
@@ -77,10 +76,7 @@ def annual_report_update(
     report.proposed_changes, report.budget_proposal = proposed_changes, budget_proposal
     report.activity_notes = activity_notes
     report.render_state = Render.NONE
-    report._history_user = actor
-    report.full_clean()
-    report.save()
-    return report
+    return validated_save(report, actor=actor)
 
 
 @transaction.atomic
@@ -146,7 +142,4 @@ def annual_report_store(
         report.finalised_by = actor
         # Forms opened on the draft must not save over the final version.
         report.version += 1
-    report._history_user = actor
-    report.full_clean()
-    report.save()
-    return report
+    return validated_save(report, actor=actor)

@@ -108,17 +108,13 @@ def annual_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = AnnualTextForm(request.POST or None, instance=report, activities=activities)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             annual_report_update(
                 actor=request.user,
                 report=report,
-                summary=data["summary"],
-                conclusions=data["conclusions"],
-                proposed_changes=data["proposed_changes"],
-                budget_proposal=data["budget_proposal"],
                 activity_notes=form.notes(),
-                loaded_version=data.get("version"),
+                loaded_version=form.cleaned_data.get("version"),
+                **form.texts(),
             )
         except (ConflictError, WorkflowError) as error:
             form.add_error(None, str(error))

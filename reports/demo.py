@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from institutions.models import Institution, Membership, Municipality, Role
 from plans.models import Indicator
+from pmp_portal.core.calendar import school_year_of
 
 from .models import (
     ActivityEntry,
@@ -29,6 +30,7 @@ from .models import (
     SpendingEntry,
     TaskEntry,
     TaskStatus,
+    row_label,
 )
 from .selectors import plan_scopes, report_rows
 from .services import entries_snapshot
@@ -83,11 +85,9 @@ def _plausible_share(indicator: Indicator) -> float:
 
 
 def current_semester(today: datetime.date) -> tuple[int, int]:
-    if today.month >= 9:
-        return today.year, Semester.FIRST
-    if today.month == 1:
-        return today.year - 1, Semester.FIRST
-    return today.year - 1, Semester.SECOND
+    # The autumn semester is reported on in January.
+    semester = Semester.FIRST if today.month >= 9 or today.month == 1 else Semester.SECOND
+    return school_year_of(today), semester
 
 
 def _standard_dates(year: int, semester: int) -> tuple[datetime.date, datetime.date]:
@@ -235,8 +235,7 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
             TaskEntry(
                 report=report,
                 task=task,
-                number=task.number or "",
-                title=task.title,
+                **row_label(task),
                 status=_pick(
                     f"{key}|t{task.order}",
                     [
@@ -261,8 +260,7 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
             ActivityEntry(
                 report=report,
                 activity=activity,
-                number=activity.number or "",
-                title=activity.title,
+                **row_label(activity),
                 planned_result=activity.planned_result or "",
                 done=_pick(f"{key}|d{activity.order}", DONE_TEXTS).format(n=count),
                 result=_pick(f"{key}|r{activity.order}", RESULT_TEXTS),
@@ -287,8 +285,7 @@ def _make_report(period, institution, story, key, reporter, reviewer) -> None:
         entry = IndicatorEntry(
             report=report,
             indicator=indicator,
-            number=indicator.number or "",
-            title=indicator.name,
+            **row_label(indicator),
             kind=indicator.kind or "",
         )
         if indicator.kind == Indicator.Kind.PERCENT:

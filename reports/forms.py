@@ -11,23 +11,21 @@ from institutions.models import Institution, Municipality
 from plans.models import Activity, FundingSource, Indicator
 from pmp_portal.core.validators import validate_no_personal_code
 
-from .models import AnnualReport, Report, ReportingPeriod, TaskStatus
+from .models import (
+    ActivityEntry,
+    AnnualReport,
+    IndicatorEntry,
+    Report,
+    ReportingPeriod,
+    TaskEntry,
+    TaskStatus,
+)
 from .selectors import ReportRows
 
 TEXT_LIMIT = 4000
 MONEY_LIMIT = Decimal("100000000")
 # Field names that name a plan row: t<task>_…, a<activity>_…, i<indicator>_….
 ROW_FIELD = re.compile(r"^([tai])(\d+)_")
-
-
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal on the form: beside the field it names where the form has
-    that field, above the form otherwise."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _text(label, rows: int = 2, max_length: int = TEXT_LIMIT) -> forms.CharField:
@@ -74,31 +72,20 @@ class ReportForm(forms.Form):
         initial = {"version": report.version if report else 0}
         if report is not None:
             initial["summary"] = report.summary
-        for task in rows.tasks:
-            entry = rows.task_entries.get(task.pk)
-            if entry:
-                initial[f"t{task.pk}_status"] = entry.status
-                initial[f"t{task.pk}_comment"] = entry.comment
+        for prefix, plan_rows, entries in (
+            ("t", rows.tasks, rows.task_entries),
+            ("a", rows.activities, rows.activity_entries),
+            ("i", rows.indicators, rows.indicator_entries),
+        ):
+            for row in plan_rows:
+                if entry := entries.get(row.pk):
+                    initial |= {
+                        f"{prefix}{row.pk}_{name}": getattr(entry, name) for name in entry.ANSWERS
+                    }
         for activity in rows.activities:
-            entry = rows.activity_entries.get(activity.pk)
-            if entry:
-                initial |= {
-                    f"a{activity.pk}_done": entry.done,
-                    f"a{activity.pk}_result": entry.result,
-                    f"a{activity.pk}_result_number": entry.result_number,
-                    f"a{activity.pk}_participants": entry.participants,
-                }
+            if entry := rows.activity_entries.get(activity.pk):
                 for item in entry.spending.all():
                     initial[f"a{activity.pk}_eur_{item.source}"] = item.amount_eur
-        for indicator in rows.indicators:
-            entry = rows.indicator_entries.get(indicator.pk)
-            if entry:
-                initial |= {
-                    f"i{indicator.pk}_value": entry.value,
-                    f"i{indicator.pk}_numerator": entry.numerator,
-                    f"i{indicator.pk}_denominator": entry.denominator,
-                    f"i{indicator.pk}_note": entry.note,
-                }
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         status_choices = [("", _("— izvēlieties —")), *TaskStatus.choices]
@@ -172,15 +159,12 @@ class ReportForm(forms.Form):
         return {
             "summary": c.get("summary", ""),
             "tasks": {
-                t.pk: {"status": c[f"t{t.pk}_status"], "comment": c[f"t{t.pk}_comment"]}
+                t.pk: {name: c[f"t{t.pk}_{name}"] for name in TaskEntry.ANSWERS}
                 for t in self.rows.tasks
             },
             "activities": {
                 a.pk: {
-                    "done": c[f"a{a.pk}_done"],
-                    "result": c[f"a{a.pk}_result"],
-                    "result_number": c[f"a{a.pk}_result_number"],
-                    "participants": c[f"a{a.pk}_participants"],
+                    **{name: c[f"a{a.pk}_{name}"] for name in ActivityEntry.ANSWERS},
                     "spending": {
                         source: c[f"a{a.pk}_eur_{source}"]
                         for source in self.rows.sources_by_activity[a.pk]
@@ -188,13 +172,9 @@ class ReportForm(forms.Form):
                 }
                 for a in self.rows.activities
             },
+            # A percentage has no value field, a count no numerator and denominator.
             "indicators": {
-                i.pk: {
-                    "value": c.get(f"i{i.pk}_value"),
-                    "numerator": c.get(f"i{i.pk}_numerator"),
-                    "denominator": c.get(f"i{i.pk}_denominator"),
-                    "note": c[f"i{i.pk}_note"],
-                }
+                i.pk: {name: c.get(f"i{i.pk}_{name}") for name in IndicatorEntry.ANSWERS}
                 for i in self.rows.indicators
             },
         }
@@ -204,24 +184,25 @@ class ReportForm(forms.Form):
             field.disabled = True
 
 
-class ReturnForm(forms.Form):
-    note = _text(_("Kas jālabo"), rows=3, max_length=2000)
+def _board_says_why(label, missing) -> forms.CharField:
+    """What the board writes when it hands a report back: required (spaces are not enough),
+    ``missing`` says so. The report page writes the text box itself."""
+    return forms.CharField(
+        label=label,
+        max_length=2000,
+        validators=[validate_no_personal_code],
+        error_messages={"required": missing},
+    )
 
-    def clean_note(self) -> str:
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise ValidationError(_("Uzrakstiet, kas iestādei jālabo."))
-        return note
+
+class ReturnForm(forms.Form):
+    note = _board_says_why(_("Kas jālabo"), _("Uzrakstiet, kas iestādei jālabo."))
 
 
 class ReopenForm(forms.Form):
-    reason = _text(_("Pamatojums"), rows=2, max_length=2000)
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError(_("Norādiet, kāpēc apstiprināto atskaiti atver no jauna."))
-        return reason
+    reason = _board_says_why(
+        _("Pamatojums"), _("Norādiet, kāpēc apstiprināto atskaiti atver no jauna.")
+    )
 
 
 class PeriodForm(forms.ModelForm):
@@ -317,6 +298,10 @@ class AnnualTextForm(forms.ModelForm):
                     initial=(notes.get(str(activity.pk)) or {}).get(part, ""),
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
+
+    def texts(self) -> dict[str, str]:
+        """The report's own texts, by field name."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def activity_rows(self):
         return [(a, self[f"a{a.pk}_impact"], self[f"a{a.pk}_factors"]) for a in self.activities]

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from institutions.models import Institution, Municipality, TenantQuerySet
+from indicators.models import fraction_at_most_whole
+from institutions.models import Institution, TenantModel, municipality_field, person_field
 from plans.models import Activity, FundingSource, Indicator, Task
 from pmp_portal.core.calendar import school_year_label
+from pmp_portal.core.concurrency import Versioned
 from pmp_portal.core.validators import validate_no_personal_code
 
 
@@ -29,24 +31,17 @@ class Semester(models.IntegerChoices):
     SECOND = 2, _("2. semestris")
 
 
-class ReportingPeriod(models.Model):
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.CASCADE,
-        related_name="reporting_periods",
-        verbose_name=_("pašvaldība"),
-    )
+class ReportingPeriod(TenantModel, Versioned):
+    municipality = municipality_field("reporting_periods")
     school_year = models.PositiveSmallIntegerField(
         _("mācību gads (sākuma gads)"), help_text=_("Piemēram, 2024 nozīmē 2024./2025. m.g.")
     )
     semester = models.PositiveSmallIntegerField(_("semestris"), choices=Semester.choices)
     opens_on = models.DateField(_("atvērts no"))
     due_on = models.DateField(_("iesniegšanas termiņš"))
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("izveidots"), auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("atskaites periods")
@@ -101,13 +96,7 @@ class Extension(models.Model):
     )
     due_on = models.DateField(_("pagarinātais termiņš"))
     reason = models.TextField(_("pamatojums"), blank=True, validators=[validate_no_personal_code])
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("piešķīra"),
-    )
+    granted_by = person_field(_("piešķīra"))
 
     history = HistoricalRecords()
 
@@ -124,7 +113,7 @@ class Extension(models.Model):
         return f"{self.period} · {self.institution} · {self.due_on}"
 
 
-class Report(models.Model):
+class Report(TenantModel, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Melnraksts")
         SUBMITTED = "submitted", _("Iesniegta")
@@ -132,9 +121,6 @@ class Report(models.Model):
         RESUBMITTED = "resubmitted", _("Iesniegta atkārtoti")
         APPROVED = "approved", _("Apstiprināta")
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("pašvaldība")
-    )
     period = models.ForeignKey(
         ReportingPeriod,
         on_delete=models.PROTECT,
@@ -153,12 +139,10 @@ class Report(models.Model):
     # The entries as they were when the board returned the report: "what changed since".
     returned_snapshot = models.JSONField(_("stāvoklis atgriešanas brīdī"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("iesniegta"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("izveidota"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mainīta"), auto_now=True)
 
     history = HistoricalRecords()
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("semestra atskaite")
@@ -204,13 +188,7 @@ class ReportEvent(models.Model):
         Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("atskaite")
     )
     action = models.CharField(_("darbība"), max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("kas"),
-    )
+    actor = person_field(_("kas"))
     at = models.DateTimeField(_("kad"), default=timezone.now)
     note = models.TextField(_("piezīme"), blank=True, validators=[validate_no_personal_code])
 
@@ -232,6 +210,25 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Atcelts")
 
 
+def _plan_row(model: type[models.Model], verbose_name: Promise) -> models.ForeignKey:
+    """The plan row an entry answers. Deleting the row keeps the entry, which names the row
+    by the number and title it copied."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="report_entries",
+        verbose_name=verbose_name,
+    )
+
+
+def row_label(row: Task | Activity | Indicator) -> dict[str, str]:
+    """What an entry copies from its plan row: the number, and the title (an indicator's
+    name)."""
+    title = row.name if isinstance(row, Indicator) else row.title
+    return {"number": row.number or "", "title": title}
+
+
 class _Entry(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("atskaite")
@@ -245,13 +242,10 @@ class _Entry(models.Model):
 
 
 class TaskEntry(_Entry):
-    task = models.ForeignKey(
-        Task,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="report_entries",
-        verbose_name=_("darba uzdevums"),
-    )
+    # What the institution answers for the row: the form's fields and the saved values.
+    ANSWERS = ("status", "comment")
+
+    task = _plan_row(Task, _("darba uzdevums"))
     status = models.CharField(_("statuss"), max_length=20, choices=TaskStatus.choices, blank=True)
     comment = models.TextField(_("komentārs"), blank=True, validators=[validate_no_personal_code])
 
@@ -280,13 +274,9 @@ class TaskEntry(_Entry):
 
 
 class ActivityEntry(_Entry):
-    activity = models.ForeignKey(
-        Activity,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="report_entries",
-        verbose_name=_("aktivitāte"),
-    )
+    ANSWERS = ("done", "result", "result_number", "participants")  # spending aside
+
+    activity = _plan_row(Activity, _("aktivitāte"))
     planned_result = models.TextField(_("sasniedzamais rezultāts"), blank=True)
     done = models.TextField(_("kas paveikts"), blank=True, validators=[validate_no_personal_code])
     result = models.TextField(
@@ -342,13 +332,9 @@ class ActivityEntry(_Entry):
 class IndicatorEntry(_Entry):
     """An institution's aggregate count for one indicator; percentages as a fraction."""
 
-    indicator = models.ForeignKey(
-        Indicator,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="report_entries",
-        verbose_name=_("rādītājs"),
-    )
+    ANSWERS = ("value", "numerator", "denominator", "note")
+
+    indicator = _plan_row(Indicator, _("rādītājs"))
     kind = models.CharField(_("veids"), max_length=20, blank=True)
     value = models.DecimalField(
         _("vērtība"), max_digits=12, decimal_places=3, null=True, blank=True
@@ -362,11 +348,7 @@ class IndicatorEntry(_Entry):
         verbose_name_plural = _("rādītāju vērtības")
         constraints = [
             models.UniqueConstraint(fields=["report", "indicator"], name="indicator_entry_unique"),
-            models.CheckConstraint(
-                condition=models.Q(denominator__isnull=True)
-                | models.Q(numerator__lte=models.F("denominator")),
-                name="indicator_entry_fraction_at_most_whole",
-            ),
+            fraction_at_most_whole("indicator_entry_fraction_at_most_whole"),
         ]
 
     def __str__(self) -> str:
@@ -439,7 +421,7 @@ class ReminderLog(models.Model):
         return f"{self.period} · {self.institution} · {self.sent_on}"
 
 
-class AnnualReport(models.Model):
+class AnnualReport(TenantModel, Versioned):
     """The annual monitoring report for leadership: a draft the board writes, then a final
     PDF stored as it was rendered, so it never changes when the data does. A correction is a
     new version; the old one is kept."""
@@ -455,9 +437,6 @@ class AnnualReport(models.Model):
         DONE = "done", _("Sagatavots")
         FAILED = "failed", _("Neizdevās")
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("pašvaldība")
-    )
     year = models.PositiveSmallIntegerField(_("gads"))
     number = models.PositiveSmallIntegerField(_("versija"), default=1)
     status = models.CharField(
@@ -487,19 +466,10 @@ class AnnualReport(models.Model):
     pdf_sha256 = models.CharField(_("PDF kontrolsumma"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("sagatavots"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("apstiprināts"), null=True, blank=True)
-    finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("apstiprināja"),
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
+    finalised_by = person_field(_("apstiprināja"), blank=True)
     created_at = models.DateTimeField(_("izveidots"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["pdf"])
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ikgadējais uzraudzības pārskats")

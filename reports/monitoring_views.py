@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,12 +19,11 @@ from institutions.models import Institution
 from institutions.permissions import PLAN_EDIT, REPORT_READ, tenant_view
 from plans.models import Goal, Indicator, Level, Plan
 from plans.selectors import PlanFilters
-from pmp_portal.core.concurrency import ConflictError
+from pmp_portal.core.forms import errors_to_form
 from pmp_portal.core.http import int_param
 from pmp_portal.core.text import latvian_sorted
 
 from . import monitoring
-from .forms import add_service_error
 from .selectors import overview
 
 
@@ -134,7 +132,7 @@ def indicator_values(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with errors_to_form(form):
             indicator_value_save(
                 actor=request.user,
                 indicator=indicator,
@@ -148,11 +146,6 @@ def indicator_values(request: HttpRequest, pk: int) -> HttpResponse:
                 editing_id=data.get("row"),
                 loaded_version=data.get("version"),
             )
-        except ConflictError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
             messages.success(
                 request, _("Vērtība par %(year)s. gadu saglabāta.") % {"year": data["year"]}
             )

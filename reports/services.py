@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from institutions.models import Institution, Municipality
 from pmp_portal.core.concurrency import ConflictError, claim_version
+from pmp_portal.core.writes import validated_save
 
 from .locks import Acting, edit_lock
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     ReportingPeriod,
     SpendingEntry,
     TaskEntry,
+    row_label,
 )
 from .selectors import ReportRows
 
@@ -70,10 +72,7 @@ def period_save(
             )
     period.school_year, period.semester = school_year, semester
     period.opens_on, period.due_on = opens_on, due_on
-    period._history_user = actor
-    period.full_clean()
-    period.save()
-    return period
+    return validated_save(period, actor=actor)
 
 
 @transaction.atomic
@@ -94,10 +93,7 @@ def extension_grant(
         period=period, institution=institution
     ).first() or Extension(period=period, institution=institution)
     extension.due_on, extension.reason, extension.granted_by = due_on, reason, actor
-    extension._history_user = actor
-    extension.full_clean()
-    extension.save()
-    return extension
+    return validated_save(extension, actor=actor)
 
 
 def _event(report: Report, action: str, actor, note: str = "") -> ReportEvent:
@@ -179,15 +175,7 @@ def _write_entries(report: Report, rows: ReportRows, data: dict) -> None:
         TaskEntry,
         report,
         "task_id",
-        {
-            t.pk: {
-                "number": t.number or "",
-                "title": t.title,
-                "status": data["tasks"][t.pk]["status"],
-                "comment": data["tasks"][t.pk]["comment"],
-            }
-            for t in rows.tasks
-        },
+        {t.pk: {**row_label(t), **data["tasks"][t.pk]} for t in rows.tasks},
     )
     entries = _upsert(
         ActivityEntry,
@@ -195,13 +183,9 @@ def _write_entries(report: Report, rows: ReportRows, data: dict) -> None:
         "activity_id",
         {
             a.pk: {
-                "number": a.number or "",
-                "title": a.title,
+                **row_label(a),
                 "planned_result": a.planned_result or "",
-                **{
-                    k: data["activities"][a.pk][k]
-                    for k in ("done", "result", "result_number", "participants")
-                },
+                **{k: data["activities"][a.pk][k] for k in ActivityEntry.ANSWERS},
             }
             for a in rows.activities
         },
@@ -243,12 +227,7 @@ def _write_entries(report: Report, rows: ReportRows, data: dict) -> None:
         report,
         "indicator_id",
         {
-            i.pk: {
-                "number": i.number or "",
-                "title": i.name,
-                "kind": i.kind or "",
-                **data["indicators"][i.pk],
-            }
+            i.pk: {**row_label(i), "kind": i.kind or "", **data["indicators"][i.pk]}
             for i in rows.indicators
         },
     )

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +23,7 @@ from institutions.permissions import (
 )
 from plans.models import FundingSource
 from pmp_portal.core.concurrency import ConflictError
+from pmp_portal.core.forms import errors_to_form
 from pmp_portal.core.http import int_param
 
 from . import forms, locks, selectors, services
@@ -110,7 +113,7 @@ def period_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with errors_to_form(form):
             saved = services.period_save(
                 actor=request.user,
                 municipality=request.municipality,
@@ -121,11 +124,6 @@ def period_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 due_on=data["due_on"],
                 loaded_version=data.get("version"),
             )
-        except ConflictError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            forms.add_service_error(form, error)
-        else:
             messages.success(request, _("Periods “%(period)s” saglabāts.") % {"period": saved})
             return redirect(_overview_url(request))
     return render(request, "reports/period_form.html", {"form": form, "period": period})
@@ -143,17 +141,10 @@ def extension_form(request: HttpRequest, pk: int) -> HttpResponse:
         initial["institution"] = chosen
     form = forms.ExtensionForm(request.POST or None, institutions=institutions, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_to_form(form):
             extension = services.extension_grant(
-                actor=request.user,
-                period=period,
-                institution=form.cleaned_data["institution"],
-                due_on=form.cleaned_data["due_on"],
-                reason=form.cleaned_data["reason"],
+                actor=request.user, period=period, **form.cleaned_data
             )
-        except ValidationError as error:
-            forms.add_service_error(form, error)
-        else:
             messages.success(
                 request,
                 _("Termiņš pagarināts: %(institution)s, līdz %(date)s.")
@@ -332,8 +323,6 @@ def report_page(request: HttpRequest, period: int, institution: int) -> HttpResp
         "changed_count": sum(len(v) for v in changes.values()),
         "return_note": _return_note(report),
         "changes": changes,
-        "return_form": forms.ReturnForm(),
-        "reopen_form": forms.ReopenForm(),
         "spending_totals": services.spending_totals(report) if report else [],
     }
     return render(request, "reports/report.html", ctx, status=status)
@@ -355,67 +344,61 @@ def _after_save(request: HttpRequest, ctx: dict, saved: Report) -> None:
         messages.success(request, _("Atskaite iesniegta izglītības pārvaldei. Paldies!"))
 
 
-def _review_target(request: HttpRequest, pk: int) -> Report:
-    return get_object_or_404(
+def _review_step(
+    request: HttpRequest,
+    pk: int,
+    step: Callable[..., Report],
+    done: str,
+    form: Form | None = None,
+) -> HttpResponse:
+    """One of the board's buttons on a report (approve, return, reopen): the step is taken,
+    or refused with the reason, and the answer is the report page again either way."""
+    report = get_object_or_404(
         Report.objects.for_municipality(request.municipality).select_related("municipality"),
         pk=pk,
     )
+    if form is not None and not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(report.get_absolute_url())
+    try:
+        step(
+            actor=request.user,
+            report=report,
+            loaded_version=int_param(request.POST.get("version")),
+            **(form.cleaned_data if form is not None else {}),
+        )
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect(report.get_absolute_url())
 
 
 @tenant_view(REPORT_REVIEW)
 @require_POST
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _review_target(request, pk)
-    try:
-        services.report_approve(
-            actor=request.user, report=report, loaded_version=int_param(request.POST.get("version"))
-        )
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Atskaite apstiprināta."))
-    return redirect(report.get_absolute_url())
+    return _review_step(request, pk, services.report_approve, _("Atskaite apstiprināta."))
 
 
 @tenant_view(REPORT_REVIEW)
 @require_POST
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _review_target(request, pk)
-    form = forms.ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(report.get_absolute_url())
-    try:
-        services.report_return(
-            actor=request.user,
-            report=report,
-            note=form.cleaned_data["note"],
-            loaded_version=int_param(request.POST.get("version")),
-        )
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Atskaite atgriezta iestādei labošanai."))
-    return redirect(report.get_absolute_url())
+    return _review_step(
+        request,
+        pk,
+        services.report_return,
+        _("Atskaite atgriezta iestādei labošanai."),
+        form=forms.ReturnForm(request.POST),
+    )
 
 
 @tenant_view(REPORT_REOPEN)
 @require_POST
 def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _review_target(request, pk)
-    form = forms.ReopenForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(report.get_absolute_url())
-    try:
-        services.report_reopen(
-            actor=request.user,
-            report=report,
-            reason=form.cleaned_data["reason"],
-            loaded_version=int_param(request.POST.get("version")),
-        )
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Atskaite atvērta no jauna; iestāde to var labot."))
-    return redirect(report.get_absolute_url())
+    return _review_step(
+        request,
+        pk,
+        services.report_reopen,
+        _("Atskaite atvērta no jauna; iestāde to var labot."),
+        form=forms.ReopenForm(request.POST),
+    )

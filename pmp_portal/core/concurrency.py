@@ -12,11 +12,20 @@ STALE_MESSAGE = _(
 )
 
 
+class Versioned(models.Model):
+    """A row people edit: each save through a service moves it to its next version."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class ConflictError(Exception):
     """Someone else saved the object after this form was loaded."""
 
 
-def claim_version(instance: models.Model, loaded_version: int | None) -> None:
+def claim_version(instance: Versioned, loaded_version: int | None) -> None:
     """Move the row to its next version, or refuse if it changed since it was loaded.
 
     One conditional UPDATE: on PostgreSQL the row lock makes a concurrent second editor
